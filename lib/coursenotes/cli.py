@@ -1,0 +1,76 @@
+"""The `coursenotes` command line: thin argument parsing over the library."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from coursenotes import __version__
+
+kDescription = """\
+Build a static course-notes blog whose posts run their code.
+
+Posts live in posts/<slug>/index.{qmd,md,ipynb} (or posts/<slug>.{qmd,md,ipynb}) and start
+with YAML front matter: title (required), date, description, tags, published, time_to_read.
+Site settings are read from _quarto.yml; the site is written to _site/.
+"""
+
+kEpilog = """\
+examples:
+  coursenotes build               build _site/ from posts/
+  coursenotes build --drafts      include posts with `published: false` or `draft: true`
+  coursenotes build --out /tmp/s  write the site somewhere else
+
+An error in a post is printed as `path:line: message`; the previous _site/ is left as it was.
+"""
+
+
+def add_build(sub) -> None:
+    """The `build` command and its options."""
+    p = sub.add_parser("build", help="build the site into _site/",
+                       description="Render every post and write the site, replacing the output folder only on success.",
+                       epilog=kEpilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--drafts", action="store_true", help="include draft posts (published: false / draft: true)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site/ beside _quarto.yml)")
+    p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
+    p.add_argument("--jobs", type=int, metavar="N", help="posts rendered at once (default: number of cores)")
+    p.set_defaults(run=run_build)
+
+
+def report_errors(errors) -> None:
+    """Every problem on its own `path:line: message` line."""
+    for e in errors: print(f"error: {e}", file=sys.stderr)
+
+
+def run_build(args) -> int:
+    """Build the site; 0 on success, 1 when any post failed."""
+    from coursenotes.site import BuildOptions, build
+    result = build(args.root, BuildOptions(drafts=args.drafts, out=args.out, jobs=args.jobs))
+    if not result.ok:
+        report_errors(result.errors)
+        print(f"build failed: {len(result.errors)} problem(s); {result.out} was left unchanged", file=sys.stderr)
+        return 1
+    print(f"built {len(result.posts)} post(s) into {result.out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The full argument parser."""
+    p = argparse.ArgumentParser(prog="coursenotes", description=kDescription, epilog=kEpilog,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"coursenotes {__version__}")
+    sub = p.add_subparsers(title="commands", metavar="COMMAND")
+    add_build(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; user errors print one line and exit 1, never a traceback."""
+    from coursenotes.errors import CoursenotesError
+    args = parser().parse_args(argv)
+    if not hasattr(args, "run"): parser().print_help(); return 2
+    try: return args.run(args)
+    except CoursenotesError as e:
+        report_errors([e]); return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr); return 130

@@ -1,0 +1,95 @@
+"""Turn a post into an nbformat notebook: markdown cells, code cells and their `#|` options."""
+from __future__ import annotations
+
+import re
+
+import nbformat
+import yaml
+
+from coursenotes.errors import FrontMatterError
+from coursenotes.frontmatter import cell_text
+from coursenotes.posts import Post
+
+kOpen = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
+kExecutable = re.compile(r"^\{\s*(python3?|ipython3?)(?:[\s,}].*)?$")
+kDiagram = re.compile(r"^\{\s*mermaid(?:[\s,}].*)?$")
+kOption = re.compile(r"^#\|\s?(.*)$")
+
+
+def fence_blocks(body: str):
+    """Yield ('text', lines, start) and ('fence', info, lines, start) pieces of a Markdown body."""
+    lines, i, start = body.splitlines(), 0, 0
+    while i < len(lines):
+        m = kOpen.match(lines[i])
+        if not m: i += 1; continue
+        fence = m.group("fence")
+        close = next((j for j in range(i + 1, len(lines))
+                      if lines[j].strip().startswith(fence) and set(lines[j].strip()) == {fence[0]}), len(lines))
+        if i > start: yield "text", lines[start:i], start
+        yield "fence", m.group("info"), lines[i + 1:close], i
+        i = start = close + 1
+    if start < len(lines): yield "text", lines[start:], start
+
+
+def cell_options(source: str, where: tuple) -> tuple[dict, str]:
+    """Quarto `#| key: value` options at the top of a code cell, and the code without them."""
+    lines = source.splitlines()
+    n = next((i for i, line in enumerate(lines) if not kOption.match(line)), len(lines))
+    if n == 0: return {}, source
+    text = "\n".join(kOption.match(line).group(1) for line in lines[:n])
+    try: opts = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e: raise FrontMatterError(f"bad `#|` cell option: {getattr(e, 'problem', e)}", *where) from None
+    if not isinstance(opts, dict): raise FrontMatterError("`#|` cell options must be `key: value` lines", *where)
+    return opts, "\n".join(lines[n:])
+
+
+def code_cell(code: str, line: int | None, post: Post) -> nbformat.NotebookNode:
+    """A code cell carrying its options and source line in metadata."""
+    opts, code = cell_options(code, (post.source, line))
+    meta = {"coursenotes": {"options": opts, "line": line}} if opts or line else {}
+    return nbformat.v4.new_code_cell(code, metadata=meta)
+
+
+def markdown_notebook(post: Post) -> nbformat.NotebookNode:
+    """Split a .md/.qmd body at ```{python} fences into cells; other fences stay Markdown."""
+    cells, text, base = [], [], post.raw.body_line
+
+    def flush():
+        if "".join(text).strip(): cells.append(nbformat.v4.new_markdown_cell("\n".join(text).strip("\n")))
+        text.clear()
+
+    for piece in fence_blocks(post.raw.body):
+        if piece[0] == "text": text.extend(piece[1]); continue
+        _, info, lines, start = piece
+        if kExecutable.match(info):
+            flush(); cells.append(code_cell("\n".join(lines), base + start, post))
+        elif kDiagram.match(info):
+            opts, code = cell_options("\n".join(lines), (post.source, base + start))
+            text.extend(["```mermaid", *code.splitlines(), "```"])
+        else:
+            fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`{3,}", "\n".join(lines))), default=0))
+            text.extend([fence + info, *lines, fence])
+    flush()
+    return nbformat.v4.new_notebook(cells=cells, metadata={})
+
+
+def ipynb_notebook(post: Post) -> nbformat.NotebookNode:
+    """The post's own notebook (front-matter cell already removed), with options parsed from code cells."""
+    nb = nbformat.from_dict(post.raw.notebook)
+    nb.setdefault("metadata", {})
+    nb.nbformat, nb.nbformat_minor = 4, max(nb.get("nbformat_minor", 5), 5)
+    for i, cell in enumerate(nb.cells):
+        cell.source = cell_text(cell)
+        cell.setdefault("metadata", {})
+        cell.setdefault("id", f"cell-{i}")
+        if cell.cell_type == "code":
+            opts, code = cell_options(cell.source, (post.source, None))
+            if opts: cell.metadata["coursenotes"] = {"options": opts, "line": None}
+            cell.source = code
+            cell.setdefault("outputs", []); cell.setdefault("execution_count", None)
+    return nb
+
+
+def to_notebook(post: Post) -> nbformat.NotebookNode:
+    """The post as a notebook: the one shape every later stage works on."""
+    return ipynb_notebook(post) if post.kind == "ipynb" else markdown_notebook(post)
