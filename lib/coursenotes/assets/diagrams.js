@@ -1,0 +1,105 @@
+// Diagrams: draws the <figure class="diagram"><pre class="mermaid"> blocks the Lua filter
+// writes. Loaded only on pages with diagrams, after mermaid.min.js (which defines
+// window.mermaid). No network requests. Until a diagram is drawn, and whenever drawing fails,
+// the pre shows the diagram's source, so the reader always has something to read.
+(function () {
+  'use strict';
+  // Only our containers: Quarto's own ```{mermaid} output (pre.mermaid-js) is drawn by Quarto.
+  var kSelector = 'figure.diagram > pre.mermaid';
+  var kIdPrefix = 'coursenotes-diagram-';
+  var kErrorNote = 'This diagram could not be drawn; its source is shown instead.';
+  var root = document.documentElement;
+  var dark = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  var drawnTheme = null;
+  var pending = Promise.resolve(); // passes run one after another, never interleaved
+  var counter = 0;
+
+  // The site's theme wins (site.js sets data-theme on <html>); without it, follow the system.
+  function mermaidTheme() {
+    var theme = root.dataset.theme || (dark && dark.matches ? 'dark' : 'light');
+    return theme === 'dark' ? 'dark' : 'default';
+  }
+
+  // The source as the author wrote it, kept in data-diagram-source: after drawing, the pre
+  // holds an SVG, and a theme change must redraw from the text.
+  function sourceOf(pre) {
+    if (pre.dataset.diagramSource === undefined) pre.dataset.diagramSource = pre.textContent;
+    return pre.dataset.diagramSource;
+  }
+
+  function clearError(pre) {
+    pre.classList.remove('diagram-error');
+    var note = pre.nextElementSibling;
+    if (note && note.classList.contains('diagram-error-note')) note.remove();
+  }
+
+  function showError(pre, source, error) {
+    pre.removeAttribute('data-processed');
+    pre.textContent = source;
+    pre.classList.add('diagram-error');
+    var note = document.createElement('p');
+    note.className = 'diagram-error-note';
+    note.textContent = kErrorNote;
+    pre.after(note);
+    // Handled: the reader sees the source, so a warning, not an error.
+    console.warn('coursenotes: a diagram could not be drawn:', (error && error.message) || error);
+  }
+
+  // mermaid draws in a temporary element under <body>; make sure a failure leaves none behind.
+  function removeLeftovers(id) {
+    ['d' + id, 'i' + id, id].forEach(function (leftover) {
+      var element = document.getElementById(leftover);
+      if (element) element.remove();
+    });
+  }
+
+  async function draw(pre) {
+    var source = sourceOf(pre);
+    var id = kIdPrefix + (++counter);
+    clearError(pre);
+    try {
+      var result = await window.mermaid.render(id, source);
+      pre.innerHTML = result.svg; // already sanitised by mermaid (securityLevel 'strict')
+      if (result.bindFunctions) result.bindFunctions(pre);
+      pre.dataset.processed = 'true';
+    } catch (error) {
+      removeLeftovers(id);
+      showError(pre, source, error);
+    }
+  }
+
+  async function drawAll(theme) {
+    var pres = Array.prototype.slice.call(document.querySelectorAll(kSelector));
+    if (!window.mermaid) {
+      pres.forEach(function (pre) { clearError(pre); showError(pre, sourceOf(pre), 'mermaid.js did not load'); });
+      return;
+    }
+    window.mermaid.initialize({
+      startOnLoad: false,
+      securityLevel: 'strict',
+      theme: theme,
+      suppressErrorRendering: true, // no "Syntax error" bomb SVG: we show the source instead
+      logLevel: 'fatal',
+    });
+    for (var i = 0; i < pres.length; i++) await draw(pres[i]);
+  }
+
+  // Redraw only when the mermaid theme actually changes (e.g. not on light -> default twice).
+  function refresh() {
+    var theme = mermaidTheme();
+    if (theme === drawnTheme) return;
+    drawnTheme = theme;
+    pending = pending.then(function () { return drawAll(theme); }).catch(function (error) {
+      console.warn('coursenotes: drawing diagrams stopped:', (error && error.message) || error);
+    });
+  }
+
+  function start() {
+    refresh();
+    document.addEventListener('themechange', refresh);
+    if (dark && dark.addEventListener) dark.addEventListener('change', refresh);
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

@@ -1,0 +1,55 @@
+"""Render each tests/lua/input-<case>.md with plain pandoc; `python tests/lua/regenerate.py` rewrites the goldens."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pypandoc
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+FILTER = REPO / "_extensions" / "coursenotes" / "coursenotes.lua"
+# Cases named quarto* run the same filter with a stub `quarto` global (see fake-quarto.lua).
+FAKE_QUARTO = HERE / "fake-quarto.lua"
+
+
+def cases() -> list[str]:
+    """The case names, from the input files present."""
+    return sorted(p.stem.removeprefix("input-") for p in HERE.glob("input-*.md"))
+
+
+def filter_for(case: str) -> Path:
+    """The Lua filter a case runs under."""
+    return FAKE_QUARTO if case.startswith("quarto") else FILTER
+
+
+def render(case: str, to: str = "html5") -> str:
+    """The case's input rendered by pandoc with the filter; raises with pandoc's stderr on failure."""
+    args = [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", to, "--lua-filter", str(filter_for(case)),
+            str(HERE / f"input-{case}.md")]
+    done = subprocess.run(args, capture_output=True, text=True, cwd=REPO)
+    if done.returncode: raise RuntimeError(f"pandoc failed on {case}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def normalise(html: str) -> str:
+    """The text with trailing whitespace dropped from each line and the end: nothing else changes."""
+    return "\n".join(line.rstrip() for line in html.rstrip().splitlines()) + "\n"
+
+
+def expected_path(case: str) -> Path:
+    """Where a case's golden file lives."""
+    return HERE / f"expected-{case}.html"
+
+
+def main() -> int:
+    """Rewrite every golden file; review the diff before committing it."""
+    for case in cases():
+        expected_path(case).write_text(normalise(render(case)))
+        print(f"wrote {expected_path(case).relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
