@@ -12,7 +12,7 @@ Only HTML output is touched; other formats get the document unchanged.
 local kDiagramClass = 'mermaid'
 local kQuartoCellCodeClass = 'cell-code' -- the echoed source of a Quarto ```{mermaid} cell
 local kAnchorClass = 'anchor'
-local kAnchorText = '#'
+-- The `#` is drawn by CSS (a.anchor::after): an empty link keeps it out of pandoc's table of contents.
 local kAnchorLabel = 'Link to this section'
 -- Under Quarto, plain ```mermaid fences need mermaid.js on the page: Quarto only adds its
 -- own copy for ```{mermaid} cells. Paths are relative to this file (Quarto resolves them so).
@@ -89,7 +89,7 @@ end
 local function header(block)
   if block.identifier == '' then return nil end
   local attr = pandoc.Attr('', { kAnchorClass }, { ['aria-label'] = kAnchorLabel })
-  block.content:extend({ pandoc.Space(), pandoc.Link(kAnchorText, '#' .. block.identifier, '', attr) })
+  block.content:extend({ pandoc.Link({}, '#' .. block.identifier, '', attr) })
   return block
 end
 
