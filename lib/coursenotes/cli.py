@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from coursenotes import __version__
+from coursenotes.quarto_commands import add_quarto_commands
 
 kDescription = """\
 Build a static course-notes blog whose posts run their code.
@@ -61,6 +62,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"coursenotes {__version__}")
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
     add_build(sub)
+    add_quarto_commands(sub)
     return p
 
 
