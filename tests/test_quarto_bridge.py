@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from coursenotes.cli import main
+from coursenotes.posts import discover
 from coursenotes.quarto_bridge import (kArchiveListing, kDrafts, kMarker, kPostsListing, kTagsListing, generate, stale,
                                        write)
 from coursenotes.site import build
@@ -142,6 +143,30 @@ def test_quarto_config_is_a_website_with_the_bridge_scripts():
     for name in config["filters"]:
         ext = yaml.safe_load((REPO / "_extensions" / name / "_extension.yml").read_text())
         assert all((REPO / "_extensions" / name / f).exists() for f in ext["contributes"]["filters"])
+
+
+def expand_braces(glob: str) -> list[str]:
+    """`a.{x,y}` -> [`a.x`, `a.y`] (one group is all _quarto.yml uses)."""
+    m = re.search(r"\{([^}]*)\}", glob)
+    return [glob[:m.start()] + alt + glob[m.end():] for alt in m.group(1).split(",")] if m else [glob]
+
+
+def test_quarto_renders_the_site_pages_and_nothing_else(blog):
+    """`project: render:` keeps docs/*.md and the test fixtures out of Quarto's site."""
+    for name in ("index.qmd", "404.qmd", "tags/index.qmd", "archive/index.qmd"):
+        (blog.root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / name, blog.root / name)
+    write(blog.root, generate(blog.root))
+    (blog.root / "docs").mkdir()
+    (blog.root / "docs" / "notes.md").write_text("# not a page\n")
+    (blog.root / "tests" / "data" / "posts").mkdir(parents=True)
+    (blog.root / "tests" / "data" / "posts" / "fixture.qmd").write_text("---\ntitle: x\n---\n")
+    globs = quarto_config()["project"]["render"]
+    assert all(g.startswith("/") for g in globs)                                 # anchored at the project root
+    found = {p.relative_to(blog.root).as_posix() for g in globs for e in expand_braces(g) for p in blog.root.glob(e[1:])}
+    sources = {p.source.relative_to(blog.root).as_posix() for p in discover(blog.root / "posts")[0]}
+    pages = {"index.qmd", "404.qmd", "tags/index.qmd", "archive/index.qmd"}
+    assert found == sources | pages | {k for k in generate(blog.root) if k.endswith(".qmd")}
 
 
 def test_every_quarto_key_cites_quarto_docs():
