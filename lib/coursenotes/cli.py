@@ -21,6 +21,8 @@ examples:
   coursenotes build               build _site/ from posts/
   coursenotes build --drafts      include posts with `published: false` or `draft: true`
   coursenotes build --out /tmp/s  write the site somewhere else
+  coursenotes build --frozen      never start a kernel: executed posts come from _frozen/ (Netlify, CI)
+  coursenotes build --refresh x   run post x's code again even when its outputs are cached or frozen
 
 An error in a post is printed as `path:line: message`; the previous _site/ is left as it was.
 """
@@ -35,6 +37,10 @@ def add_build(sub) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site/ beside _quarto.yml)")
     p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
     p.add_argument("--jobs", type=int, metavar="N", help="posts rendered at once (default: number of cores)")
+    p.add_argument("--frozen", action="store_true",
+                   help="render executed posts from _frozen/ and never start a kernel; fail naming any post whose code changed")
+    p.add_argument("--refresh", nargs="*", metavar="POST",
+                   help="execute these posts (slugs or files) even when cached or frozen; every post when none is named")
     p.set_defaults(run=run_build)
 
 
@@ -46,12 +52,16 @@ def report_errors(errors) -> None:
 def run_build(args) -> int:
     """Build the site; 0 on success, 1 when any post failed."""
     from coursenotes.site import BuildOptions, build
-    result = build(args.root, BuildOptions(drafts=args.drafts, out=args.out, jobs=args.jobs))
+    refresh = None if args.refresh is None else tuple(args.refresh)
+    progress = lambda line: print(line, file=sys.stderr, flush=True)    # noqa: E731 - one line per post as it finishes
+    result = build(args.root, BuildOptions(drafts=args.drafts, out=args.out, jobs=args.jobs, frozen=args.frozen,
+                                           refresh=refresh, progress=progress))
     if not result.ok:
         report_errors(result.errors)
         print(f"build failed: {len(result.errors)} problem(s); {result.out} was left unchanged", file=sys.stderr)
         return 1
-    print(f"built {len(result.posts)} post(s) into {result.out}")
+    summary = result.report.summary() if result.report else ""
+    print(f"built {len(result.posts)} post(s) into {result.out}" + (f" ({summary})" if summary else ""))
     return 0
 
 

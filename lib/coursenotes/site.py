@@ -33,6 +33,7 @@ class BuildOptions:
     frozen: bool = False
     refresh: tuple[str, ...] | None = None      # None: no refresh; (): every post; else these posts
     extra: dict = field(default_factory=dict)   # options later stages read (gateway, ...)
+    progress: object = None                      # called with a line per executing post as it finishes
 
 
 @dataclass
@@ -150,8 +151,8 @@ def asset_files(config: SiteConfig, need_mermaid: bool) -> dict[str, Path]:
 
 
 def render_posts(posts: list[Post], config: SiteConfig, options: BuildOptions):
-    """Prepare then render every post: (fragments, extra files, errors)."""
-    sources = prepare(posts, config, options)
+    """Prepare then render every post: (fragments, extra files, errors, execution report)."""
+    sources, report = prepare(posts, config, options)
     ready = [p for p in posts if not isinstance(sources[p], CoursenotesError)]
     errors = [sources[p] for p in posts if isinstance(sources[p], CoursenotesError)]
     rendered = render_all([(sources[p].markdown, p.source) for p in ready], config.root, options.jobs)
@@ -161,7 +162,7 @@ def render_posts(posts: list[Post], config: SiteConfig, options: BuildOptions):
         bodies[post] = result
         prefix = page_path(post.url).rsplit("/", 1)[0]
         extra[post] = {f"{prefix}/{name}": data for name, data in sources[post].files.items()}
-    return bodies, extra, errors
+    return bodies, extra, errors, report
 
 
 def site_files(config: SiteConfig, posts: list[Post], bodies: dict, extra: dict) -> dict[str, bytes | Path]:
@@ -180,10 +181,12 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     out = Path(options.out).resolve() if options.out else config.root / "_site"
     posts, errors = discover(config.posts_dir)
     visible = [p for p in posts if options.drafts or not p.draft]
-    bodies, extra, render_errors = render_posts(visible, config, options)
+    bodies, extra, render_errors, report = render_posts(visible, config, options)
     errors += render_errors
-    if errors: return BuildResult(visible, errors, out)
-    try: files = site_files(config, visible, bodies, extra)
-    except CoursenotesError as e: return BuildResult(visible, [e], out)
+    if errors: return BuildResult(visible, errors, out, report=report)
+    try:
+        files = site_files(config, visible, bodies, extra)
+        files.update(report.files(Pages(config)))    # execution/index.html and report.json
+    except CoursenotesError as e: return BuildResult(visible, [e], out, report=report)
     publish(files, out)
-    return BuildResult(newest_first(visible), [], out, files)
+    return BuildResult(newest_first(visible), [], out, files, report=report)
