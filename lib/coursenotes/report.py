@@ -34,7 +34,7 @@ class PostRun:
 def progress_line(run: PostRun) -> str:
     """`executed  posts/a/index.qmd  2.1 s  python3 on cpu`, one line for the terminal."""
     line = f"{run.status:<9} {run.source}"
-    if run.status in ("executed", "failed"): line += f"  {run.seconds:.1f} s"
+    if run.status == "executed" or run.status == "failed" and run.seconds: line += f"  {run.seconds:.1f} s"
     device = (run.environment or {}).get("device")
     if run.status == "executed" and device: line += f"  {run.kernel} on {device}"
     return line
