@@ -1,6 +1,8 @@
 """Pandoc markdown (with outputs) to an HTML fragment, through the shared Lua filters."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +15,7 @@ from coursenotes.errors import RenderError
 kReader = "markdown+emoji-yaml_metadata_block"     # front matter was already split off
 kTocMarker = "<!--coursenotes:toc-->"
 kTemplate = Path(__file__).parent / "templates" / "fragment.html"
+kCacheDir = Path(".coursenotes-cache") / "pandoc"     # git-ignored; safe to delete at any time
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,43 @@ def render_markdown(markdown: str, root: Path, source: Path) -> Fragment:
     return split_toc(proc.stdout.decode())
 
 
+def render_key(markdown: str, root: Path) -> str:
+    """Hash of everything pandoc's output depends on: its arguments, filters, template and the input."""
+    h = hashlib.sha256("\0".join(pandoc_args(root)).encode())
+    for path in [kTemplate, Path(pandoc_path()), *filters(root)]:
+        stat = path.stat()                    # the binary by size and time: hashing 200 MB each build is slow
+        h.update(path.read_bytes() if path.suffix in (".lua", ".html") else f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    h.update(markdown.encode())
+    return h.hexdigest()
+
+
+def cached(root: Path, key: str) -> Fragment | None:
+    """A fragment rendered earlier from the same input, if any."""
+    try: data = json.loads((root / kCacheDir / f"{key}.json").read_text())
+    except (OSError, ValueError): return None
+    return Fragment(data["html"], data["toc"])
+
+
+def remember(root: Path, key: str, fragment: Fragment) -> None:
+    """Keep a fragment for the next build; a failed write only costs speed."""
+    path = root / kCacheDir / f"{key}.json"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"html": fragment.html, "toc": fragment.toc}))
+        os.replace(tmp, path)               # atomic: a concurrent build never reads half a file
+    except OSError: pass
+
+
 def render_all(items: list[tuple[str, Path]], root: Path, jobs: int | None = None) -> list[Fragment | RenderError]:
     """Render many posts in parallel (pandoc is a process, so threads suffice); errors are returned, not raised."""
     def one(item):
-        try: return render_markdown(item[0], root, item[1])
+        key = render_key(item[0], root)
+        hit = cached(root, key)
+        if hit: return hit
+        try: fragment = render_markdown(item[0], root, item[1])
         except RenderError as e: return e
+        remember(root, key, fragment)
+        return fragment
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
         return list(pool.map(one, items))
