@@ -21,6 +21,8 @@ examples:
   coursenotes build               build _site/ from posts/
   coursenotes build --drafts      include posts with `published: false` or `draft: true`
   coursenotes build --out /tmp/s  write the site somewhere else
+  coursenotes build --gateway-url http://127.0.0.1:8888 --gateway-token T
+                                  run the code on a (GPU) machine's Jupyter Kernel Gateway
   coursenotes build --frozen      never start a kernel: executed posts come from _frozen/ (Netlify, CI)
   coursenotes build --refresh x   run post x's code again even when its outputs are cached or frozen
 
@@ -36,7 +38,12 @@ def add_build(sub) -> None:
     p.add_argument("--drafts", action="store_true", help="include draft posts (published: false / draft: true)")
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site/ beside _quarto.yml)")
     p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
-    p.add_argument("--jobs", type=int, metavar="N", help="posts rendered at once (default: number of cores)")
+    p.add_argument("--jobs", type=int, metavar="N", help="posts executed and rendered at once (default: number of cores)")
+    p.add_argument("--gateway-url", metavar="URL",
+                   help="run posts on kernels of a Jupyter Kernel/Enterprise Gateway (else JUPYTER_GATEWAY_URL, "
+                        "[tool.coursenotes] gateway-url; see docs/gateway.md)")
+    p.add_argument("--gateway-token", metavar="TOKEN",
+                   help="the gateway's auth token (else JUPYTER_GATEWAY_AUTH_TOKEN, [tool.coursenotes] gateway-token)")
     p.add_argument("--frozen", action="store_true",
                    help="render executed posts from _frozen/ and never start a kernel; fail naming any post whose code changed")
     p.add_argument("--refresh", nargs="*", metavar="POST",
@@ -55,7 +62,8 @@ def run_build(args) -> int:
     refresh = None if args.refresh is None else tuple(args.refresh)
     progress = lambda line: print(line, file=sys.stderr, flush=True)    # noqa: E731 - one line per post as it finishes
     result = build(args.root, BuildOptions(drafts=args.drafts, out=args.out, jobs=args.jobs, frozen=args.frozen,
-                                           refresh=refresh, progress=progress))
+                                           refresh=refresh, progress=progress,
+                                           extra={"gateway_url": args.gateway_url, "gateway_token": args.gateway_token}))
     if not result.ok:
         report_errors(result.errors)
         print(f"build failed: {len(result.errors)} problem(s); {result.out} was left unchanged", file=sys.stderr)

@@ -1,7 +1,9 @@
 """Post -> PageSource: decide per post to execute it, reuse the cache, use the frozen store, or just show code."""
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +14,8 @@ from coursenotes.errors import CoursenotesError, ExecutionError
 from coursenotes.execopts import code_cells, execute_options, kernel_name, runs_code
 from coursenotes.fingerprint import Fingerprints, KernelMissing
 from coursenotes.frozen import Frozen, FrozenStore
+from coursenotes.gateway import Gateway, gateway_for
+from coursenotes.gateway import fingerprints as gateway_fingerprints
 from coursenotes.notebook import to_notebook
 from coursenotes.outputs import PageSource, notebook_markdown
 from coursenotes.posts import Post
@@ -40,6 +44,8 @@ class Context:
         self.store = FrozenStore(config.root)
         self.cache = ExecutionCache(config.root)
         self.fingerprints = Fingerprints(config.tool)
+        self.gateway = gateway_for(config, options)    # kernels on a Jupyter gateway (docs/gateway.md), else local
+        if self.gateway: self.fingerprints = gateway_fingerprints(self.gateway, config.tool)
         self.report = Report(getattr(options, "progress", None))
         self.refresh = getattr(options, "refresh", None)
 
@@ -132,14 +138,25 @@ def plan(post: Post, ctx: Context) -> PageSource | Job:
     return notebook_markdown(merge_outputs(nb, hit.cells), opts)
 
 
-def run(job: Job) -> executor.Run:
-    """Execute one job: a plain result, so jobs can later run side by side (issue #4: --jobs, gateway)."""
-    return executor.execute(job.key_nb, job.kernel, job.post.source.parent.resolve(), job.opts.get("timeout"))
+def run(job: Job, gateway: Gateway | None = None) -> executor.Run:
+    """Execute one job on a local kernel, or on the gateway's: a plain result, so jobs run side by side."""
+    cwd = job.post.source.parent.resolve()
+    if gateway: return gateway.run(job.key_nb, job.kernel, cwd, job.opts.get("timeout"))
+    return executor.execute(job.key_nb, job.kernel, cwd, job.opts.get("timeout"))
 
 
-def run_all(jobs: list[Job], workers: int | None):
-    """Each job with its result, as each finishes (one at a time for now)."""
-    for job in jobs: yield job, run(job)
+def run_all(jobs: list[Job], workers: int | None, gateway: Gateway | None = None):
+    """Each job with its result, as each finishes: up to `workers` (default: the cores) at once, each on its own kernel."""
+    workers = min(len(jobs), max(1, workers or os.cpu_count() or 1))
+    if workers <= 1:
+        for job in jobs: yield job, run(job, gateway)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        running = {pool.submit(run, job, gateway): job for job in jobs}
+        try:
+            for done in as_completed(running): yield running[done], done.result()
+        finally:   # Ctrl-C: start no other post, let the running ones end
+            for future in running: future.cancel()
 
 
 def finish(job: Job, result: executor.Run, ctx: Context) -> PageSource | ExecutionError:
@@ -171,7 +188,7 @@ def prepare(posts: list[Post], config: SiteConfig, options) -> tuple[dict[Post, 
             results[post] = e; continue
         if isinstance(step, Job): jobs.append(step)
         else: results[post] = step
-    for job, result in run_all(jobs, getattr(options, "jobs", None)):
+    for job, result in run_all(jobs, getattr(options, "jobs", None), ctx.gateway):
         try: results[job.post] = finish(job, result, ctx)
         except CoursenotesError as e: results[job.post] = e
     return {p: results[p] for p in posts}, ctx.report
