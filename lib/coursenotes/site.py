@@ -8,11 +8,12 @@ from pathlib import Path
 
 import jinja2
 
-from coursenotes import __version__
+from coursenotes import __version__, search
 from coursenotes.assets import mermaid_js, package_assets
 from coursenotes.config import SiteConfig, load_config
 from coursenotes.errors import CoursenotesError
 from coursenotes.feeds import atom_feed, sitemap
+from coursenotes.images import fill_alt, first_image
 from coursenotes.posts import Post, discover
 from coursenotes.prepare import prepare
 from coursenotes.render import Fragment, render_all
@@ -32,6 +33,7 @@ class BuildOptions:
     jobs: int | None = None
     frozen: bool = False
     refresh: tuple[str, ...] | None = None      # None: no refresh; (): every post; else these posts
+    search: bool = True                          # index with pagefind (skipped, with a note, when not installed)
     extra: dict = field(default_factory=dict)   # options later stages read (gateway, ...)
     progress: object = None                      # called with a line per executing post as it finishes
 
@@ -44,6 +46,7 @@ class BuildResult:
     out: Path
     files: dict[str, bytes | Path] = field(default_factory=dict)
     report: object = None
+    notes: list[str] = field(default_factory=list)   # things the author should know that are not errors
 
     @property
     def ok(self) -> bool: return not self.errors
@@ -74,15 +77,15 @@ def templates() -> jinja2.Environment:
 class Pages:
     """Renders templates for one site, with links relative to each page."""
 
-    def __init__(self, config: SiteConfig):
-        self.config, self.env = config, templates()
+    def __init__(self, config: SiteConfig, search: bool = False):
+        self.config, self.env, self.search = config, templates(), search
 
     def render(self, template: str, url: str, **context) -> bytes:
         """One page at `url`."""
         link = (lambda to: to if to.startswith(("http:", "https:", "mailto:")) else "/" + to.lstrip("/")) \
             if url == "/404.html" else (lambda to: relative_link(url, to))   # 404 is served at any depth
         html = self.env.get_template(template).render(
-            site=self.config, version=__version__, link=link, absolute=self.config.absolute,
+            site=self.config, version=__version__, link=link, absolute=self.config.absolute, search=self.search,
             tag_url=lambda name: f"/tags/{slugify(name)}/", **context)
         return html.encode()
 
@@ -111,10 +114,10 @@ def post_pages(pages: Pages, posts: list[Post], bodies: dict[Post, Fragment], ex
     """Each post's page with its outputs and assets."""
     files, ordered = {}, newest_first(posts)
     for i, post in enumerate(ordered):
-        body = bodies[post]
-        image = post.image and (post.image if kExternal.match(post.image) else pages.config.absolute(post.url + post.image))
+        body, shown = bodies[post], post.image or first_image(bodies[post].html)
+        image = shown and (shown if re.match(r"^[a-z][a-z0-9+.-]*:|//", shown, re.I) else pages.config.absolute(posixpath.join(post.url, shown)))
         files[page_path(post.url)] = pages.render(
-            "post.html", post.url, post=post, body=body.html, toc=body.toc, image=image,
+            "post.html", post.url, post=post, body=fill_alt(body.html), toc=body.toc, image=image,
             newer=ordered[i - 1] if i > 0 else None, older=ordered[i + 1] if i + 1 < len(ordered) else None,
             has_diagrams='class="mermaid"' in body.html)
         files.update(post_assets(post, body.html))
@@ -130,6 +133,7 @@ def listing_pages(pages: Pages, posts: list[Post], tags: list[Tag], bodies: dict
              "tags/index.html": pages.render("tags.html", "/tags/", tags=tags),
              "archive/index.html": pages.render("archive.html", "/archive/", years=by_year(ordered)),
              "404.html": pages.render("404.html", "/404.html"),
+             **({"search/index.html": pages.render("search.html", "/search/")} if pages.search else {}),
              "index.xml": atom_feed(config, config.title, "/index.xml", "/", ordered, contents).encode()}
     for tag in tags:
         files[page_path(tag.url)] = pages.render("tag.html", tag.url, tag=tag)
@@ -165,9 +169,9 @@ def render_posts(posts: list[Post], config: SiteConfig, options: BuildOptions):
     return bodies, extra, errors, report
 
 
-def site_files(config: SiteConfig, posts: list[Post], bodies: dict, extra: dict) -> dict[str, bytes | Path]:
+def site_files(config: SiteConfig, posts: list[Post], bodies: dict, extra: dict, search: bool = False) -> dict[str, bytes | Path]:
     """Every file of the site, keyed by its path under the output folder."""
-    pages, tags = Pages(config), tags_of(posts)
+    pages, tags = Pages(config, search), tags_of(posts)
     files = post_pages(pages, posts, bodies, extra)
     files.update(listing_pages(pages, posts, tags, bodies))
     files.update(asset_files(config, any('class="mermaid"' in b.html for b in bodies.values())))
@@ -184,9 +188,11 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     bodies, extra, render_errors, report = render_posts(visible, config, options)
     errors += render_errors
     if errors: return BuildResult(visible, errors, out, report=report)
+    use_search = options.search and search.available()
+    notes = [search.kMissing] if options.search and not use_search else []
     try:
-        files = site_files(config, visible, bodies, extra)
-        files.update(report.files(Pages(config)))    # execution/index.html and report.json
-    except CoursenotesError as e: return BuildResult(visible, [e], out, report=report)
-    publish(files, out)
-    return BuildResult(newest_first(visible), [], out, files, report=report)
+        files = site_files(config, visible, bodies, extra, use_search)
+        files.update(report.files(Pages(config, use_search)))    # execution/index.html and report.json
+        publish(files, out, finish=search.index if use_search else None)   # indexed in staging, before the swap
+    except CoursenotesError as e: return BuildResult(visible, [e], out, report=report, notes=notes)
+    return BuildResult(newest_first(visible), [], out, files, report=report, notes=notes)

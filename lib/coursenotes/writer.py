@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -16,14 +17,15 @@ def write_tree(files: dict[str, bytes | Path], into: Path) -> None:
         else: dest.write_bytes(content)
 
 
-def publish(files: dict[str, bytes | Path], out: Path) -> None:
-    """Replace `out` with exactly `files`, atomically as far as the filesystem allows."""
+def publish(files: dict[str, bytes | Path], out: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Replace `out` with exactly `files` (plus what `finish` adds to the staged tree, e.g. a search index), atomically."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     # Build in the same folder as `out` so the final rename never crosses filesystems.
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         write_tree(files, staging)
+        if finish: finish(staging)      # before the swap: a failure here leaves the old site in place
         os.chmod(staging, 0o755)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True); raise
