@@ -64,12 +64,76 @@ def run_build(args) -> int:
     result = build(args.root, BuildOptions(drafts=args.drafts, out=args.out, jobs=args.jobs, frozen=args.frozen,
                                            refresh=refresh, progress=progress,
                                            extra={"gateway_url": args.gateway_url, "gateway_token": args.gateway_token}))
+    for note in result.notes: print(f"note: {note}", file=sys.stderr)
     if not result.ok:
         report_errors(result.errors)
         print(f"build failed: {len(result.errors)} problem(s); {result.out} was left unchanged", file=sys.stderr)
         return 1
     summary = result.report.summary() if result.report else ""
     print(f"built {len(result.posts)} post(s) into {result.out}" + (f" ({summary})" if summary else ""))
+    return 0
+
+
+def add_new(sub) -> None:
+    """The `new` command: scaffold a post."""
+    p = sub.add_parser("new", help="start a new post (a draft) in posts/<today>-<slug>/",
+                       description="Create posts/<today>-<slug>/index.<format> with front matter and a starter code cell. "
+                                   "The post is a draft (`published: false`) until you publish it.",
+                       epilog='example:\n  coursenotes new "Lesson 2: Deployment" --tags fast.ai,courses',
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("title", help="the post's title; its slug names the folder")
+    p.add_argument("--tags", default="", metavar="A,B", help="comma-separated tags, e.g. fast.ai,courses")
+    p.add_argument("--format", dest="fmt", choices=("qmd", "ipynb", "md"), default="qmd", help="source format (default: qmd)")
+    p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
+    p.set_defaults(run=run_new)
+
+
+def run_new(args) -> int:
+    """Create the post and print its path."""
+    from coursenotes.config import load_config
+    from coursenotes.errors import display_path
+    from coursenotes.scaffold import new_post
+    path = new_post(load_config(args.root).posts_dir, args.title, args.tags.split(","), args.fmt)
+    print(display_path(path))
+    return 0
+
+
+def add_preview(sub) -> None:
+    """The `preview` command: serve with drafts and rebuild on change."""
+    p = sub.add_parser("preview", help="serve the site with drafts on 127.0.0.1, rebuilding as you edit",
+                       description="Build with drafts, serve on 127.0.0.1, watch posts/, _quarto.yml and _extensions/, "
+                                   "rebuild on every change and reload the open page. Ctrl-C stops.")
+    p.add_argument("--port", type=int, default=4000, metavar="N", help="port on 127.0.0.1 (default: 4000; 0 picks a free one)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="where the preview is built (default: a temporary folder)")
+    p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
+    p.set_defaults(run=run_preview)
+
+
+def run_preview(args) -> int:
+    """Serve until Ctrl-C."""
+    from coursenotes.preview import preview
+    return preview(args.root, args.port, args.out, say=lambda line: print(line, file=sys.stderr, flush=True))
+
+
+def add_check(sub) -> None:
+    """The `check` command: find problems without building."""
+    p = sub.add_parser("check", help="check every post: front matter, dates, tags, images, links",
+                       description="Check every post without running code: front matter, dates, duplicate slugs, "
+                                   "near-duplicate tags (fastai vs fast.ai), missing images, images without alt text "
+                                   "and internal links to pages that do not exist. One `path:line: message` per problem.")
+    p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
+    p.set_defaults(run=run_check)
+
+
+def run_check(args) -> int:
+    """0 when no problem was found, else 1."""
+    from coursenotes.check import check
+    posts, problems = check(args.root)
+    for problem in problems: print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {len({str(p.path) for p in problems})} file(s)", file=sys.stderr)
+        return 1
+    print(f"checked {len(posts)} post(s): no problems", file=sys.stderr)
     return 0
 
 
@@ -81,11 +145,15 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
     add_build(sub)
     add_quarto_commands(sub)
+    add_new(sub); add_preview(sub); add_check(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors print one line and exit 1, never a traceback."""
+    # jsonschema (under nbformat) imports rfc3987_syntax only for IRI format checks that
+    # notebooks never use; building its grammar costs over a second of every command's start.
+    sys.modules.setdefault("rfc3987_syntax", None)
     from coursenotes.errors import CoursenotesError
     args = parser().parse_args(argv)
     if not hasattr(args, "run"): parser().print_help(); return 2
