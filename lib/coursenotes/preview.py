@@ -1,6 +1,7 @@
 """`coursenotes preview`: build with drafts, serve on 127.0.0.1, rebuild on change, reload the open page."""
 from __future__ import annotations
 
+import asyncio
 import errno
 import functools
 import html
@@ -186,7 +187,7 @@ def preview(root: Path, port: int = 4000, out: Path | None = None, stop: threadi
         if ready: ready(url)
         for changes in watchfiles.watch(*paths, watch_filter=relevant, stop_event=stop, raise_interrupt=True):
             previewer.build(f" after {changed(changes, root)} changed")
-    except KeyboardInterrupt: pass
+    except (KeyboardInterrupt, asyncio.CancelledError): pass    # Ctrl-C; nbclient turns it into CancelledError mid-cell
     finally:
         if server: server.shutdown(); server.server_close()
         if scratch: shutil.rmtree(scratch, ignore_errors=True)
