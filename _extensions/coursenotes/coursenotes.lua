@@ -49,10 +49,12 @@ local function is_quarto_cell_code(block)
 end
 
 --- The diagram container for a mermaid source, as raw HTML.
-local function diagram_html(source, identifier)
+local function diagram_html(source, identifier, caption)
   local id = identifier ~= '' and (' id="' .. escape_attr(identifier) .. '"') or ''
+  local figcaption = (caption and caption ~= '') and ('\n<figcaption>' .. escape_html(caption) .. '</figcaption>') or ''
   return '<figure class="diagram"' .. id .. '>\n'
-    .. '<pre class="mermaid">' .. escape_html(source) .. '</pre>\n'
+    .. '<pre class="mermaid">' .. escape_html(source) .. '</pre>'
+    .. figcaption .. '\n'
     .. '</figure>'
 end
 
@@ -82,7 +84,7 @@ end
 local function code_block(block)
   if not block.classes:includes(kDiagramClass) or is_quarto_cell_code(block) then return nil end
   add_quarto_dependency()
-  return pandoc.RawBlock('html', diagram_html(block.text, block.identifier))
+  return pandoc.RawBlock('html', diagram_html(block.text, block.identifier, block.attributes['fig-cap']))
 end
 
 --- A heading with an id gets a trailing self-link, so readers can copy a section's address.

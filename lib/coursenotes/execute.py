@@ -33,6 +33,25 @@ _coursenotes_probe(); del _coursenotes_probe
 """
 
 
+# Run first, in the same kernel: our display formatters (mermaid-py diagrams as ```mermaid markdown).
+# The module's source is sent, not imported, so a kernel without coursenotes installed (a gateway's) gets them too.
+kSetup = """\
+def _coursenotes_setup(source):
+    try:
+        namespace = {"__name__": "coursenotes_kernel_formatters"}
+        exec(compile(source, "coursenotes_kernel_formatters", "exec"), namespace)
+        namespace["register"]()
+    except Exception:
+        pass   # formatters are a nicety: never let them fail a post
+_coursenotes_setup(%r); del _coursenotes_setup
+"""
+
+
+def setup_code() -> str:
+    """The hidden first cell: the kernel_formatters module, sent as source."""
+    return kSetup % (Path(__file__).parent / "kernel_formatters.py").read_text()
+
+
 @dataclass(frozen=True)
 class Run:
     """What executing a post did: the executed notebook, or which cell failed and why."""
@@ -57,15 +76,30 @@ def new_client(nb, kernel: str, cwd: Path, timeout: float | None):
 
 
 def runnable(key_nb):
-    """A copy to execute, with nbclient's tags for `eval: false` and `error: true` cells, and the probe last."""
+    """A copy to execute, with nbclient's tags for `eval: false` and `error: true` cells, setup first and the probe last."""
     import nbformat
     nb = copy.deepcopy(key_nb)
     for cell in nb.cells:
         opts = options_of(cell)
         tags = (["skip-execution"] if opts.get("eval") is False else []) + (["raises-exception"] if opts.get("error") else [])
         if tags: cell.metadata["tags"] = tags
-    nb.cells.append(nbformat.v4.new_code_cell(kProbe, metadata={"tags": ["raises-exception"]}))
+    hidden = {"tags": ["raises-exception"]}
+    nb.cells.insert(0, nbformat.v4.new_code_cell(setup_code(), metadata=hidden))
+    nb.cells.append(nbformat.v4.new_code_cell(kProbe, metadata=hidden))
     return nb
+
+
+def cell_number(cell_index: int, n_code: int) -> int | None:
+    """The post's code cell (from 1) at a runnable notebook's index; None for our hidden cells."""
+    return cell_index if 1 <= cell_index <= n_code else None
+
+
+def collect(key_nb, ran_nb):
+    """The key notebook with the executed outputs copied in, and the probe's findings."""
+    done, env = copy.deepcopy(key_nb), probe_result(ran_nb.cells[-1])
+    for cell, ran in zip(done.cells, ran_nb.cells[1:-1]):
+        cell.outputs, cell.execution_count = ran.outputs, ran.get("execution_count")
+    return done, env
 
 
 def probe_result(cell) -> dict:
@@ -105,7 +139,7 @@ def execute(key_nb, kernel: str, cwd: Path, timeout: float | None = None) -> Run
     start, client = time.perf_counter(), None
     try:
         client = new_client(nb, kernel, cwd, timeout)
-        client.on_cell_start = lambda cell, cell_index: state.update(cell=cell_index + 1 if cell_index < n_code else None)
+        client.on_cell_start = lambda cell, cell_index: state.update(cell=cell_number(cell_index, n_code))
         # Keep the kernel's process: after it dies, its exit code says why.
         client.on_notebook_start = lambda notebook: state.update(
             process=getattr(getattr(client.km, "provisioner", None), "process", None))
@@ -115,8 +149,5 @@ def execute(key_nb, kernel: str, cwd: Path, timeout: float | None = None) -> Run
                    seconds=time.perf_counter() - start)
     finally:   # nbclient leaves its exit hook registered when a kernel fails to start
         if client is not None: atexit.unregister(client._cleanup_kernel)
-    seconds, probe = time.perf_counter() - start, nb.cells.pop()
-    done = copy.deepcopy(key_nb)
-    for cell, ran in zip(done.cells, nb.cells):
-        cell.outputs, cell.execution_count = ran.outputs, ran.get("execution_count")
-    return Run(True, done, seconds=seconds, env=probe_result(probe))
+    done, env = collect(key_nb, nb)
+    return Run(True, done, seconds=time.perf_counter() - start, env=env)

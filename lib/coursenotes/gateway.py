@@ -313,7 +313,6 @@ class Gateway:
 
     def run(self, key_nb, kernel: str, cwd: Path, timeout: float | None = None):
         """Like `execute.execute` on a gateway kernel: an `execute.Run`, never an exception."""
-        import copy
         import time
         from nbclient.exceptions import CellExecutionError, CellTimeoutError
         from coursenotes import execute as executor
@@ -324,7 +323,7 @@ class Gateway:
         try:
             self.check_kernel(kernel)
             client = self.client(nb, kernel, cwd, timeout, state)
-            client.on_cell_start = lambda cell, cell_index: state.update(cell=cell_index + 1 if cell_index < n_code else None)
+            client.on_cell_start = lambda cell, cell_index: state.update(cell=executor.cell_number(cell_index, n_code))
             self.run_client(client, cwd)
         except GatewayError as e: return fail(e.message)
         except CellExecutionError as e:
@@ -334,11 +333,8 @@ class Gateway:
         except Exception as e:
             where = f"cell {state['cell']}: " if state["cell"] else ""
             return fail(f"{self.label}: {where}{problem(e, state['kc'])}")
-        seconds, probe = time.perf_counter() - start, nb.cells.pop()
-        done = copy.deepcopy(key_nb)
-        for cell, ran in zip(done.cells, nb.cells):
-            cell.outputs, cell.execution_count = ran.outputs, ran.get("execution_count")
-        return executor.Run(True, done, seconds=seconds, env=executor.probe_result(probe))
+        done, env = executor.collect(key_nb, nb)
+        return executor.Run(True, done, seconds=time.perf_counter() - start, env=env)
 
     def missing_file(self, e, state: dict, cwd: Path) -> str:
         """A FileNotFoundError raised by a cell on the gateway, with the rule for files a post reads."""

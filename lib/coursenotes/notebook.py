@@ -13,7 +13,7 @@ from coursenotes.posts import Post
 kOpen = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
 kExecutable = re.compile(r"^\{\s*(python3?|ipython3?)(?:[\s,}].*)?$")
 kDiagram = re.compile(r"^\{\s*mermaid(?:[\s,}].*)?$")
-kOption = re.compile(r"^#\|\s?(.*)$")
+kOption = re.compile(r"^(?:#|%%)\|\s?(.*)$")       # `#|` in Python cells, `%%|` in {mermaid} cells
 
 
 def fence_blocks(body: str):
@@ -50,6 +50,13 @@ def code_cell(code: str, line: int | None, post: Post) -> nbformat.NotebookNode:
     return nbformat.v4.new_code_cell(code, metadata=meta)
 
 
+def diagram_fence(opts: dict) -> str:
+    """The opening fence for a {mermaid} cell: its label as the figure id, fig-cap as the caption."""
+    attrs = [f"#{opts['label']}"] if opts.get("label") else []
+    if opts.get("fig-cap"): attrs.append('fig-cap="' + str(opts["fig-cap"]).replace('"', "&quot;") + '"')
+    return "```{.mermaid " + " ".join(attrs) + "}" if attrs else "```mermaid"
+
+
 def markdown_notebook(post: Post) -> nbformat.NotebookNode:
     """Split a .md/.qmd body at ```{python} fences into cells; other fences stay Markdown."""
     cells, text, base = [], [], post.raw.body_line
@@ -65,7 +72,7 @@ def markdown_notebook(post: Post) -> nbformat.NotebookNode:
             flush(); cells.append(code_cell("\n".join(lines), base + start, post))
         elif kDiagram.match(info):
             opts, code = cell_options("\n".join(lines), (post.source, base + start))
-            text.extend(["```mermaid", *code.splitlines(), "```"])
+            text.extend([diagram_fence(opts), *code.splitlines(), "```"])
         else:
             fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`{3,}", "\n".join(lines))), default=0))
             text.extend([fence + info, *lines, fence])
