@@ -101,3 +101,22 @@ def test_a_taken_port_is_a_one_line_error(tmp_path):
         with pytest.raises(CoursenotesError, match=r"port \d+ is in use: try --port"):
             serve(tmp_path, server.server_address[1], PreviewState())
     finally: server.shutdown(); server.server_close()
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_a_cell_runs_stops_the_preview(site):
+    pytest.importorskip("nbclient")
+    post = site.post("a.qmd", simple_post("A", body="```{python}\n1 + 1\n```"))
+    proc = subprocess.Popen([sys.executable, "-m", "coursenotes", "preview", "--port", "0", "--root", str(site.root)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    try:
+        wait_for(lambda: any("previewing" in l for l in lines), timeout=120, what="the first build")
+        post.write_text(simple_post("A", body="```{python}\nimport time\ntime.sleep(120)\n```"))
+        time.sleep(4)                                     # the rebuild is now inside the sleeping cell
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=60)
+    output = "".join(lines)
+    assert code == 0 and "preview stopped" in output and "Traceback" not in output, output

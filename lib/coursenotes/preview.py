@@ -168,6 +168,13 @@ class Previewer:
         self.say(f"built {len(result.posts)} post(s) in {took}{why}")
         return True
 
+    def build_aside(self, why: str = "") -> None:
+        """`build` in a worker thread. In the main thread nbclient takes SIGINT over while a cell runs (and can
+        leave it ignored), so Ctrl-C would be lost; here it always reaches us, and the kernel is shut down at exit."""
+        worker = threading.Thread(target=self.build, args=(why,), name="coursenotes-build", daemon=True)
+        worker.start()
+        while worker.is_alive(): worker.join(0.2)
+
 
 def preview(root: Path, port: int = 4000, out: Path | None = None, stop: threading.Event | None = None,
             say=print, ready=None) -> int:
@@ -180,13 +187,13 @@ def preview(root: Path, port: int = 4000, out: Path | None = None, stop: threadi
     previewer = Previewer(root, Path(out).resolve() if out else scratch / "site", say)
     server = None
     try:
-        previewer.build()
+        previewer.build_aside()
         server = serve(previewer.out, port, previewer.state)
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         say(f"previewing (drafts included) at {url}  Ctrl-C stops")
         if ready: ready(url)
         for changes in watchfiles.watch(*paths, watch_filter=relevant, stop_event=stop, raise_interrupt=True):
-            previewer.build(f" after {changed(changes, root)} changed")
+            previewer.build_aside(f" after {changed(changes, root)} changed")
     except (KeyboardInterrupt, asyncio.CancelledError): pass    # Ctrl-C; nbclient turns it into CancelledError mid-cell
     finally:
         if server: server.shutdown(); server.server_close()
