@@ -1,0 +1,12 @@
+"""The repository's own site: it builds from the committed frozen outputs, with no kernel."""
+from coursenotes.site import BuildOptions, build
+from tests.conftest import REPO
+
+
+def test_repository_site_builds_frozen_without_a_kernel(tmp_path, monkeypatch):
+    from coursenotes import execute
+    monkeypatch.setattr(execute, "execute", lambda *a, **k: (_ for _ in ()).throw(AssertionError("a kernel started")))
+    result = build(REPO, BuildOptions(frozen=True, out=tmp_path / "site", search=False))
+    assert result.ok, [str(e) for e in result.errors]
+    page = (tmp_path / "site/posts/fastai-lesson-1/index.html").read_text()
+    assert "Prediction: 7" in page and page.count('<pre class="mermaid">') == 5
