@@ -97,8 +97,10 @@ def cell_number(cell_index: int, n_code: int) -> int | None:
 def collect(key_nb, ran_nb):
     """The key notebook with the executed outputs copied in, and the probe's findings."""
     done, env = copy.deepcopy(key_nb), probe_result(ran_nb.cells[-1])
+    hidden = ran_nb.cells[0].get("execution_count") or 0     # the setup cell took a number: the post's start at 1
     for cell, ran in zip(done.cells, ran_nb.cells[1:-1]):
-        cell.outputs, cell.execution_count = ran.outputs, ran.get("execution_count")
+        count = ran.get("execution_count")
+        cell.outputs, cell.execution_count = ran.outputs, count - hidden if count else count
     return done, env
 
 
