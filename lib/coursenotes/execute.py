@@ -134,6 +134,12 @@ def failure(e: Exception, cell: int | None, timeout, process) -> str:
     return f"{where}kernel failed: {type(e).__name__}" + (f": {detail[0]}" if detail else "")
 
 
+def interrupted(client) -> bool:
+    """True when nbclient's own SIGINT/SIGTERM handler shut the kernel down (it installs one on the main
+    thread and swallows the signal): that is the author's Ctrl-C, not a failing post."""
+    return client is not None and getattr(client, "_async_cleanup_kernel_future", None) is not None
+
+
 def execute(key_nb, kernel: str, cwd: Path, timeout: float | None = None) -> Run:
     """Execute the key notebook's code cells in order on a fresh kernel whose working folder is `cwd`."""
     nb, state = runnable(key_nb), {"cell": None, "process": None}
@@ -147,6 +153,7 @@ def execute(key_nb, kernel: str, cwd: Path, timeout: float | None = None) -> Run
             process=getattr(getattr(client.km, "provisioner", None), "process", None))
         client.execute()
     except Exception as e:   # every way a kernel can fail becomes one line; the build goes on
+        if interrupted(client): raise KeyboardInterrupt from None
         return Run(False, message=failure(e, state["cell"], timeout, state["process"]), cell=state["cell"],
                    seconds=time.perf_counter() - start)
     finally:   # nbclient leaves its exit hook registered when a kernel fails to start
