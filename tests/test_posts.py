@@ -115,16 +115,19 @@ def test_non_utf8_file_is_reported_with_its_line(site):
     assert "UTF-8" in str(info.value) and info.value.line == 2
 
 
-def test_unreadable_file_is_an_error(site):
+def test_unreadable_file_is_an_error(site, monkeypatch):
     path = site.post("locked.md", "---\ntitle: T\n---\n")
-    path.chmod(0)
-    try:
-        if path.stat().st_uid == 0 and __import__("os").geteuid() == 0:
-            pytest.skip("root can read any file")
-        with pytest.raises(PostError, match="cannot read"):
-            read_post(path)
-    finally:
-        path.chmod(0o644)
+    real = type(path).read_bytes
+
+    def refuse(self):
+        # root reads any file whatever its mode, so the refusal is simulated where chmod cannot cause it
+        if self == path: raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+    monkeypatch.setattr(type(path), "read_bytes", refuse)
+    with pytest.raises(PostError, match="cannot read file: Permission denied"):
+        read_post(path)
+    posts, errors = discover(site.root / "posts")
+    assert posts == [] and [str(e) for e in errors] == [f"{path}: cannot read file: Permission denied"]
 
 
 def test_duplicate_slugs_are_reported_and_every_post_is_checked(site):
