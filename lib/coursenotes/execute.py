@@ -63,6 +63,19 @@ class Run:
     env: dict = field(default_factory=dict)   # python/torch/fastai versions and device, from the kernel
 
 
+def quiet_at_exit(client):
+    """Make the kernel cleanup nbclient registers with atexit silent: when the process exits mid-cell
+    (Ctrl-C in preview, where builds run in a thread) the kernel may already be gone, and a traceback
+    at exit would be noise. nbclient registers `self._cleanup_kernel`, so an instance attribute wins."""
+    cleanup = client._cleanup_kernel
+
+    def quiet_cleanup():
+        try: cleanup()
+        except Exception: pass
+    client._cleanup_kernel = quiet_cleanup
+    return client
+
+
 def new_client(nb, kernel: str, cwd: Path, timeout: float | None):
     """The one place a kernel is made: a local ipykernel-style kernel started in `cwd`."""
     from nbclient import NotebookClient
@@ -71,8 +84,9 @@ def new_client(nb, kernel: str, cwd: Path, timeout: float | None):
     # socket path must be absolute and unique: the kernel runs in the post's folder, we do not.
     ip = os.path.join(tempfile.gettempdir(), f"coursenotes-{uuid.uuid4().hex[:12]}-ipc")
     config = Config({"KernelManager": {"transport": "ipc", "ip": ip}})
-    return NotebookClient(nb, kernel_name=kernel, timeout=timeout, record_timing=False, shutdown_kernel="immediate",
-                          resources={"metadata": {"path": str(cwd)}}, config=config)
+    return quiet_at_exit(NotebookClient(nb, kernel_name=kernel, timeout=timeout, record_timing=False,
+                                        shutdown_kernel="immediate", resources={"metadata": {"path": str(cwd)}},
+                                        config=config))
 
 
 def runnable(key_nb):

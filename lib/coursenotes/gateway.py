@@ -178,8 +178,9 @@ class Gateway:
         from coursenotes.gateway_client import classes, configure
         configure(self.settings.url, self.settings.token)
         manager, _ = classes()
-        client = NotebookClient(nb, kernel_manager_class=manager, kernel_name=kernel, timeout=timeout, log=log,
-                                record_timing=False, resources={"metadata": {"path": str(cwd)}})
+        from coursenotes.execute import quiet_at_exit
+        client = quiet_at_exit(NotebookClient(nb, kernel_manager_class=manager, kernel_name=kernel, timeout=timeout,
+                                              log=log, record_timing=False, resources={"metadata": {"path": str(cwd)}}))
 
         async def setup(notebook=None):
             state["kc"] = client.kc
