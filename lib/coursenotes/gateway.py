@@ -33,7 +33,7 @@ log.addHandler(logging.NullHandler())   # the CLI prints one line per problem, n
 # Evaluated in the kernel as a user expression of a silent request, before the first cell: it
 # moves to the post's folder where the gateway host has it. It runs in a throwaway namespace, so
 # it adds no names, no history and no execution count; the post's outputs stay as a local run's.
-kSetup = r'''
+kChdir = r'''
 def main():
     import os
     for d in (os.environ.get("KERNEL_WORKING_DIR"), os.environ.get("KERNEL_COURSENOTES_POST_DIR")):
@@ -42,7 +42,7 @@ def main():
             return {"cwd": os.getcwd(), "found": True}
     return {"cwd": os.getcwd(), "found": False}
 '''
-kSetupExpr = f"(lambda ns: (exec({kSetup!r}, ns), ns['main']())[1])({{}})"
+kChdirExpr = f"(lambda ns: (exec({kChdir!r}, ns), ns['main']())[1])({{}})"
 
 
 class GatewayError(ExecutionError):
@@ -184,7 +184,7 @@ class Gateway:
 
         async def setup(notebook=None):
             state["kc"] = client.kc
-            msg_id = client.kc.execute("", silent=True, store_history=False, user_expressions={"cn": kSetupExpr})
+            msg_id = client.kc.execute("", silent=True, store_history=False, user_expressions={"cn": kChdirExpr})
             reply = await client.async_wait_for_reply(msg_id)
             value = (reply or {}).get("content", {}).get("user_expressions", {}).get("cn") or {}
             try: state["setup"] = ast.literal_eval(value.get("data", {}).get("text/plain", "{}"))
