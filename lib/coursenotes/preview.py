@@ -144,6 +144,7 @@ class Previewer:
     def __init__(self, root: Path, out: Path, say=print):
         self.root, self.out, self.say = root, out, say
         self.state, self.noted = PreviewState(), set()
+        self.stopping = False           # set on Ctrl-C: a build cut short then is not the author's error
 
     def build(self, why: str = "") -> bool:
         """One build; on success the version goes up (open pages reload), on failure the last good site stays."""
@@ -155,6 +156,7 @@ class Previewer:
             self.say(traceback.format_exc().rstrip())
             errors, result = [f"internal error: {type(e).__name__}: {e}"], None
         else: errors = [str(e) for e in result.errors]
+        if self.stopping: return False
         for note in (result.notes if result else []):
             if note not in self.noted: self.noted.add(note); self.say(f"note: {note}")
         took = f"{time.monotonic() - start:.1f} s"
@@ -196,6 +198,7 @@ def preview(root: Path, port: int = 4000, out: Path | None = None, stop: threadi
             previewer.build_aside(f" after {changed(changes, root)} changed")
     except (KeyboardInterrupt, asyncio.CancelledError): pass    # Ctrl-C; nbclient turns it into CancelledError mid-cell
     finally:
+        previewer.stopping = True
         if server: server.shutdown(); server.server_close()
         if scratch: shutil.rmtree(scratch, ignore_errors=True)
     say("preview stopped")
