@@ -10,13 +10,13 @@ from urllib.parse import unquote
 
 from coursenotes.config import load_config
 from coursenotes.errors import CoursenotesError
+from coursenotes.fences import fence_blocks
 from coursenotes.frontmatter import cell_text
 from coursenotes.posts import Post, discover, post_name
 from coursenotes.scaffold import kDescription
 from coursenotes.slugs import slugify, split_date_prefix
 from coursenotes.taxonomy import tags_of
 
-kFence = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 kInlineCode = re.compile(r"(`+)(?:(?!\1).)+?\1")
 kImage = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<target>[^\s)>]+)>?(?:\s+[\"'(].*?[\"')])?\s*\)")
 kLink = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?(?P<target>[^\s)>]+)>?(?:\s+[\"'(].*?[\"')])?\s*\)")
@@ -72,12 +72,10 @@ def meta_problems(post: Post) -> list[CheckProblem]:
 
 def prose_lines(text: str) -> list[str]:
     """Markdown lines with fenced code blocks and inline code blanked out, so only real links remain."""
-    out, fence = [], None
-    for line in text.splitlines():
-        m = kFence.match(line)
-        if fence is None and m: fence = m.group(1); out.append(""); continue
-        if fence and line.strip().startswith(fence) and not line.strip().strip(fence[0]): fence = None; out.append(""); continue
-        out.append("" if fence else kInlineCode.sub(lambda c: " " * len(c.group(0)), line))
+    out = [""] * len(text.splitlines())
+    for piece in fence_blocks(text):
+        if piece[0] != "text": continue
+        for i, line in enumerate(piece[1], piece[2]): out[i] = kInlineCode.sub(lambda c: " " * len(c.group(0)), line)
     return out
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from coursenotes import ansi
 from coursenotes.htmlclean import clean_html
+from coursenotes.fences import ticks_for
 
 kMimeOrder = ("text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/html", "text/latex", "text/plain")
 kImageExt = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg"}
@@ -19,12 +20,6 @@ kHtmlSourceMarkdown = re.compile(r"\s*(`{3,})html\s*\n.*\n\1\s*", re.S)
 def joined(value) -> str:
     """nbformat text, which may be stored as a list of lines."""
     return "".join(value) if isinstance(value, list) else str(value or "")
-
-
-def ticks_for(text: str) -> str:
-    """A backtick fence longer than any fence-like run inside text."""
-    runs = [len(m.group(1)) for m in re.finditer(r"^ {0,3}(`{3,})", text, re.M)]
-    return "`" * max(3, 1 + max(runs, default=0))
 
 
 def fence(code: str, lang: str = "python", classes: str = "") -> str:

@@ -7,28 +7,13 @@ import nbformat
 import yaml
 
 from coursenotes.errors import FrontMatterError
+from coursenotes.fences import fence_blocks, ticks_for
 from coursenotes.frontmatter import cell_text
 from coursenotes.posts import Post
 
-kOpen = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
 kExecutable = re.compile(r"^\{\s*(python3?|ipython3?)(?:[\s,}].*)?$")
 kDiagram = re.compile(r"^\{\s*mermaid(?:[\s,}].*)?$")
 kOption = re.compile(r"^(?:#|%%)\|\s?(.*)$")       # `#|` in Python cells, `%%|` in {mermaid} cells
-
-
-def fence_blocks(body: str):
-    """Yield ('text', lines, start) and ('fence', info, lines, start) pieces of a Markdown body."""
-    lines, i, start = body.splitlines(), 0, 0
-    while i < len(lines):
-        m = kOpen.match(lines[i])
-        if not m: i += 1; continue
-        fence = m.group("fence")
-        close = next((j for j in range(i + 1, len(lines))
-                      if lines[j].strip().startswith(fence) and set(lines[j].strip()) == {fence[0]}), len(lines))
-        if i > start: yield "text", lines[start:i], start
-        yield "fence", m.group("info"), lines[i + 1:close], i
-        i = start = close + 1
-    if start < len(lines): yield "text", lines[start:], start
 
 
 def cell_options(source: str, where: tuple) -> tuple[dict, str]:
@@ -74,7 +59,7 @@ def markdown_notebook(post: Post) -> nbformat.NotebookNode:
             opts, code = cell_options("\n".join(lines), (post.source, base + start))
             text.extend([diagram_fence(opts), *code.splitlines(), "```"])
         else:
-            fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`{3,}", "\n".join(lines))), default=0))
+            fence = ticks_for("\n".join(lines))
             text.extend([fence + info, *lines, fence])
     flush()
     return nbformat.v4.new_notebook(cells=cells, metadata={})

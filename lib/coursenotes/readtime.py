@@ -4,19 +4,18 @@ from __future__ import annotations
 import math
 import re
 
+from coursenotes.fences import fence_blocks
+
 kWordsPerMinute = 230
 kCodeWeight = 0.5       # readers skim code; a long listing should not double the estimate
-kFence = re.compile(r"^(`{3,}|~{3,})")
 
 
 def split_prose_code(markdown: str) -> tuple[str, str]:
     """Markdown split into (prose, code) by fenced blocks."""
-    prose, code, fence = [], [], None
-    for line in markdown.splitlines():
-        m = kFence.match(line.lstrip())
-        if fence is None and m: fence = m.group(1)[0] * len(m.group(1)); continue
-        if fence and line.strip().startswith(fence) and line.strip().strip(fence[0]) == "": fence = None; continue
-        (code if fence else prose).append(line)
+    prose, code = [], []
+    for piece in fence_blocks(markdown):
+        if piece[0] == "text": prose += piece[1]
+        else: code += piece[2]
     return "\n".join(prose), "\n".join(code)
 
 
