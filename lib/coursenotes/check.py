@@ -12,6 +12,7 @@ from coursenotes.config import load_config
 from coursenotes.errors import CoursenotesError
 from coursenotes.fences import fence_blocks
 from coursenotes.frontmatter import cell_text
+from coursenotes.images import kAlt, kImg, kSrc
 from coursenotes.posts import Post, discover, post_name
 from coursenotes.scaffold import kDescription
 from coursenotes.slugs import slugify, split_date_prefix
@@ -21,9 +22,7 @@ kInlineCode = re.compile(r"(`+)(?:(?!\1).)+?\1")
 kImage = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<target>[^\s)>]+)>?(?:\s+[\"'(].*?[\"')])?\s*\)")
 kLink = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?(?P<target>[^\s)>]+)>?(?:\s+[\"'(].*?[\"')])?\s*\)")
 kRefDef = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(?P<target>[^\s>]+)>?")
-kImgTag = re.compile(r"<img\b[^>]*>", re.I)
 kHref = re.compile(r"<a\b[^>]*\bhref\s*=\s*[\"'](?P<target>[^\"']*)[\"']", re.I)
-kAttr = {name: re.compile(rf"\b{name}\s*=\s*[\"']([^\"']*)[\"']", re.I) for name in ("src", "alt")}
 kScheme = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 kSitePages = ("/", "/tags/", "/archive/", "/search/", "/index.xml", "/sitemap.xml", "/404.html")
 
@@ -95,9 +94,9 @@ def references(text: str) -> list[tuple[int, str, str, str | None]]:
         found += [(i, "link", m.group("target"), None) for m in kLink.finditer(line)]
         found += [(i, "link", m.group("target"), None) for m in kRefDef.finditer(line)]
         found += [(i, "link", m.group("target"), None) for m in kHref.finditer(line)]
-        for tag in kImgTag.findall(line):
-            src, alt = kAttr["src"].search(tag), kAttr["alt"].search(tag)
-            if src: found.append((i, "image", src.group(1), alt.group(1) if alt else ""))
+        for tag in kImg.findall(line):
+            src, alt = kSrc.search(tag), kAlt.search(tag)
+            if src: found.append((i, "image", src.group(2), alt.group(2) if alt else ""))
     return found
 
 

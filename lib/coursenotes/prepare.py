@@ -18,7 +18,7 @@ from coursenotes.gateway import Gateway, gateway_for
 from coursenotes.gateway import fingerprints as gateway_fingerprints
 from coursenotes.notebook import to_notebook
 from coursenotes.outputs import PageSource, notebook_markdown
-from coursenotes.posts import Post
+from coursenotes.posts import Post, post_name
 from coursenotes.report import PostRun, Report
 
 kNeedsExec = "executing posts needs the exec extra (`pip install -e .[exec]`); or build from the frozen store with --frozen"
@@ -67,7 +67,7 @@ class Context:
 
 def names(name: str, post: Post, root: Path) -> bool:
     """Whether a `--refresh` argument (a slug, or the post's file or folder) means this post."""
-    if name.strip("/") in (post.slug, post.source.stem if post.folder is None else post.source.parent.name): return True
+    if name.strip("/") in (post.slug, post_name(post.source)): return True
     for base in (Path.cwd(), root):
         path = (base / name).resolve()
         if path in (post.source.resolve(), post.source.parent.resolve() if post.folder else None): return True

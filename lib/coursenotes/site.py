@@ -22,7 +22,8 @@ from coursenotes.taxonomy import Tag, by_year, newest_first, tags_of
 from coursenotes.writer import publish
 
 kLocalRef = re.compile(r'''(?:src|href|poster)=["']([^"'#?]+)["']''')
-kExternal = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|/)", re.I)
+kScheme = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)          # another host or protocol
+kExternal = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|/)", re.I)       # ... or a site path: not a file beside the post
 
 
 @dataclass
@@ -59,7 +60,7 @@ def page_path(url: str) -> str:
 
 def relative_link(from_url: str, to_url: str) -> str:
     """A link from one page to another that works on any host and any subpath."""
-    if kExternal.match(to_url) and not to_url.startswith("/"): return to_url
+    if kScheme.match(to_url): return to_url
     if not to_url.startswith("/"): to_url = "/" + to_url
     base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
     rel = posixpath.relpath(to_url, base)
@@ -82,7 +83,7 @@ class Pages:
 
     def render(self, template: str, url: str, **context) -> bytes:
         """One page at `url`."""
-        link = (lambda to: to if to.startswith(("http:", "https:", "mailto:")) else "/" + to.lstrip("/")) \
+        link = (lambda to: to if kScheme.match(to) else "/" + to.lstrip("/")) \
             if url == "/404.html" else (lambda to: relative_link(url, to))   # 404 is served at any depth
         html = self.env.get_template(template).render(
             site=self.config, version=__version__, link=link, absolute=self.config.absolute, search=self.search,
@@ -115,7 +116,7 @@ def post_pages(pages: Pages, posts: list[Post], bodies: dict[Post, Fragment], ex
     files, ordered = {}, newest_first(posts)
     for i, post in enumerate(ordered):
         body, shown = bodies[post], post.image or first_image(bodies[post].html)
-        image = shown and (shown if re.match(r"^[a-z][a-z0-9+.-]*:|//", shown, re.I) else pages.config.absolute(posixpath.join(post.url, shown)))
+        image = shown and (shown if kScheme.match(shown) else pages.config.absolute(posixpath.join(post.url, shown)))
         files[page_path(post.url)] = pages.render(
             "post.html", post.url, post=post, body=fill_alt(body.html), toc=body.toc, image=image,
             newer=ordered[i - 1] if i > 0 else None, older=ordered[i + 1] if i + 1 < len(ordered) else None,
