@@ -67,15 +67,15 @@ def environment(kernel: str, names: tuple[str, ...]) -> dict:
 
 
 class Fingerprints:
-    """One fingerprint per kernel per build: asking the interpreter costs a process start."""
+    """One fingerprint per kernel per build: asking the interpreter (or a gateway's kernel) costs a process start."""
 
-    def __init__(self, tool: dict):
-        self.names, self.seen = packages(tool), {}
+    def __init__(self, tool: dict, read=environment):
+        self.names, self.seen, self.read = packages(tool), {}, read
 
     def __call__(self, kernel: str) -> dict:
         """The kernel's fingerprint; KernelMissing when it cannot be read."""
         if kernel not in self.seen:
-            try: self.seen[kernel] = environment(kernel, self.names)
+            try: self.seen[kernel] = self.read(kernel, self.names)
             except KernelMissing as e: self.seen[kernel] = e
         found = self.seen[kernel]
         if isinstance(found, Exception): raise found

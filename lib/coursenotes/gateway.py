@@ -255,18 +255,12 @@ def fingerprints(gateway: Gateway, tool: dict):
     """A `fingerprint.Fingerprints` whose kernels are the gateway's."""
     from coursenotes.fingerprint import Fingerprints, KernelMissing
 
-    class GatewayFingerprints(Fingerprints):
-        """One fingerprint per gateway kernel per build; gateway trouble reads as a missing kernel, naming the gateway."""
+    def read(kernel: str, names: tuple[str, ...]) -> dict:
+        """Gateway trouble reads as a missing kernel, naming the gateway."""
+        try: return gateway.environment(kernel, names)
+        except GatewayError as e: raise KernelMissing(e.message) from None
 
-        def __call__(self, kernel: str) -> dict:
-            if kernel not in self.seen:
-                try: self.seen[kernel] = gateway.environment(kernel, self.names)
-                except GatewayError as e: self.seen[kernel] = KernelMissing(e.message)
-            found = self.seen[kernel]
-            if isinstance(found, Exception): raise found
-            return found
-
-    return GatewayFingerprints(tool)
+    return Fingerprints(tool, read)
 
 
 def gateway_for(config, options) -> Gateway | None:
