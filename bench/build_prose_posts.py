@@ -18,14 +18,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "lib"))
 
 from coursenotes import render  # noqa: E402
-from coursenotes.site import build  # noqa: E402
+from coursenotes.build import build  # noqa: E402
 
-kWords = "model data learner batch epoch loss weights gradient layer image label tensor metric the a of to and".split()
+WORDS = "model data learner batch epoch loss weights gradient layer image label tensor metric the a of to and".split()
 
 
 def prose(rng: random.Random, paragraphs: int) -> str:
     """Paragraphs of filler text with a heading, a table, a code fence and a diagram."""
-    parts = ["## Notes", *(" ".join(rng.choices(kWords, k=120)) + "." for _ in range(paragraphs)),
+    parts = ["## Notes", *(" ".join(rng.choices(WORDS, k=120)) + "." for _ in range(paragraphs)),
              "| a | b |\n|---|---|\n| 1 | 2 |", "```python\nprint('hello')\n```", "```mermaid\nflowchart LR\n  A --> B\n```"]
     return "\n\n".join(parts)
 

@@ -21,9 +21,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "lib"))
 
 from coursenotes import execute  # noqa: E402
-from coursenotes.site import build  # noqa: E402
+from coursenotes.build import build  # noqa: E402
 
-kLimit = 1.0
+LIMIT = 1.0
 
 
 def make_site(root: Path, posts: int, freeze: str) -> None:
@@ -69,9 +69,9 @@ def main() -> int:
         cli = time.perf_counter() - cli_start
     print(f"no-op rebuild of {args.posts} executed posts: {seconds:.2f} s in-process, best of "
           f"{', '.join(f'{t:.2f}' for t in times)} ({again.report.summary()}, {len(started)} kernel(s) started; "
-          f"limit {kLimit:g} s)")
+          f"limit {LIMIT:g} s)")
     print(f"same rebuild as a fresh `coursenotes build` process: {cli:.2f} s (exit {proc.returncode})")
-    ok = all(r.ok and not r.report.counts().get("executed") for r in runs) and not started and seconds < kLimit
+    ok = all(r.ok and not r.report.counts().get("executed") for r in runs) and not started and seconds < LIMIT
     return 0 if ok else 1
 
 

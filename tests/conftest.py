@@ -8,7 +8,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-kQuarto = """\
+QUARTO = """\
 project:
   type: website
   output-dir: _site
@@ -25,7 +25,7 @@ class SiteMaker:
     def __init__(self, root: Path):
         self.root = root
         (root / "posts").mkdir(parents=True, exist_ok=True)
-        (root / "_quarto.yml").write_text(kQuarto)
+        (root / "_quarto.yml").write_text(QUARTO)
         (root / "_extensions").symlink_to(REPO / "_extensions", target_is_directory=True)
         if (REPO / "node_modules").exists(): (root / "node_modules").symlink_to(REPO / "node_modules")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from coursenotes.assets import mermaid_js, package_assets
+from coursenotes.site.assets import mermaid_js, package_assets
 from coursenotes.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from coursenotes.cli import main
-from coursenotes.site import BuildOptions, build, relative_link
+from coursenotes.build import BuildOptions, build
+from coursenotes.urls import relative_link
 from tests.conftest import simple_post
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -169,7 +170,7 @@ def test_out_option_writes_elsewhere(site, tmp_path):
 
 def test_quarto_python_fences_show_as_code(site):
     site.post("q/index.qmd", "---\ntitle: Q\n---\n\n```{python}\n#| label: setup\nx = 1 + 1\n```\n")
-    assert build(site.root, BuildOptions(extra={"execute": False})).ok
+    assert build(site.root, BuildOptions(execute=False)).ok
     page = site.read("posts/q/index.html")
     assert 'class="sourceCode python"' in page and "#|" not in page and "{python}" not in page
 
@@ -202,7 +203,7 @@ def test_cli_version_and_help(capsys):
 
 def test_quarto_mermaid_cell_options_become_id_and_caption(site):
     site.post("m/index.qmd", '---\ntitle: M\n---\n\n```{mermaid}\n%%| label: fig-flow\n%%| fig-cap: "Data & flow"\nflowchart LR\n  A --> B\n```\n')
-    assert build(site.root, BuildOptions(extra={"execute": False})).ok
+    assert build(site.root, BuildOptions(execute=False)).ok
     page = site.read("posts/m/index.html")
     assert '<figure class="diagram" id="fig-flow">' in page and "<figcaption>Data &amp; flow</figcaption>" in page
     assert "%%|" not in page and "A --&gt; B" in page

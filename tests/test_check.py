@@ -1,7 +1,7 @@
 """`coursenotes check`: one `path:line: message` per problem, exit 1 when there is any."""
 import json
 
-from coursenotes.check import check, tag_key
+from coursenotes.authoring.check import check, tag_key
 from coursenotes.cli import main
 from tests.conftest import simple_post
 
@@ -108,11 +108,11 @@ def test_internal_links_that_lead_nowhere(site):
 
 
 def test_drafts_may_link_drafts_and_placeholders_only_matter_when_published(site):
-    from coursenotes.scaffold import kDescription
-    site.post("d1.md", simple_post("D1", body="[d2](../d2/)", extra=f"published: false\ndescription: {kDescription}\n"))
+    from coursenotes.authoring.scaffold import DESCRIPTION
+    site.post("d1.md", simple_post("D1", body="[d2](../d2/)", extra=f"published: false\ndescription: {DESCRIPTION}\n"))
     site.post("d2.md", simple_post("D2", extra="draft: true\n"))
     assert problems_of(site) == []
-    site.post("d1.md", simple_post("D1", body="[d2](../d2/)", extra=f"description: {kDescription}\n"))
+    site.post("d1.md", simple_post("D1", body="[d2](../d2/)", extra=f"description: {DESCRIPTION}\n"))
     assert problems_of(site) == [
         "posts/d1.md:5: `description` is still the placeholder: say what the post covers",
         "posts/d1.md:8: link '../d2/' goes to a draft (/posts/d2/), which is not published"]

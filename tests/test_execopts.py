@@ -7,22 +7,22 @@ import json
 import nbformat
 import pytest
 
-from coursenotes import execute
-from coursenotes.cache import ExecutionCache, code_hash, key_notebook
+from coursenotes.execution.kernels import local as execute
+from coursenotes.execution.cache import ExecutionCache, code_hash, key_notebook
 from coursenotes.cli import main
-from coursenotes.config import load_config
+from coursenotes.settings import load_config
 from coursenotes.errors import ConfigError, FrontMatterError
-from coursenotes.execopts import execute_options, kernel_name, runs_code
-from coursenotes.frozen import Frozen, FrozenStore
-from coursenotes.notebook import to_notebook
-from coursenotes.posts import read_post
-from coursenotes.site import BuildOptions, build
+from coursenotes.execution.options import execute_options, kernel_name, runs_code
+from coursenotes.execution.frozen import Frozen, FrozenStore
+from coursenotes.sources.notebook import to_notebook
+from coursenotes.sources.posts import read_post
+from coursenotes.build import BuildOptions, build
 
-kPng = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
-kCode = "```{python}\nx = 1\nprint(x)\n```\n"
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
+CODE = "```{python}\nx = 1\nprint(x)\n```\n"
 
 
-def qmd(body: str = kCode, front: str = "", prose: str = "Some prose.") -> str:
+def qmd(body: str = CODE, front: str = "", prose: str = "Some prose.") -> str:
     """A .qmd post with front matter, prose and a body."""
     return f"---\ntitle: T\ndate: 2024-01-01\n{front}---\n\n{prose}\n\n{body}"
 
@@ -50,25 +50,25 @@ def no_kernel(monkeypatch):
     monkeypatch.setattr(execute, "new_client", refuse)
 
 
-@pytest.mark.parametrize("rel, text, quarto, extra, runs", [
-    ("a/index.qmd", qmd(), "", {}, True),
-    ("a/index.qmd", qmd(), "", {"execute": False}, False),
-    ("a/index.qmd", qmd(front="execute:\n  enabled: false\n"), "", {}, False),
-    ("a/index.qmd", qmd(), "execute:\n  enabled: false\n", {}, False),
-    ("a/index.qmd", qmd(front="execute:\n  eval: false\n"), "", {}, False),
-    ("a/index.qmd", qmd("```{python}\n#| eval: false\nx = 1\n```\n"), "", {}, False),
-    ("a/index.qmd", qmd("```python\nx = 1\n```\n"), "", {}, False),
-    ("a/index.md", qmd(), "", {}, False),
-    ("a/index.md", qmd(front="jupyter: python3\n"), "", {}, True),
-    ("a/index.md", qmd(front="engine: jupyter\n"), "", {}, True),
-    ("a/index.md", qmd(), "jupyter: python3\n", {}, False),
-    ("a/index.ipynb", ipynb(), "", {}, False),
-    ("a/index.ipynb", ipynb("execute:\n  enabled: true\n"), "", {}, True),
-    ("a/index.ipynb", ipynb(), "execute:\n  enabled: true\n", {}, True),
+@pytest.mark.parametrize("rel, text, quarto, execute, runs", [
+    ("a/index.qmd", qmd(), "", True, True),
+    ("a/index.qmd", qmd(), "", False, False),
+    ("a/index.qmd", qmd(front="execute:\n  enabled: false\n"), "", True, False),
+    ("a/index.qmd", qmd(), "execute:\n  enabled: false\n", True, False),
+    ("a/index.qmd", qmd(front="execute:\n  eval: false\n"), "", True, False),
+    ("a/index.qmd", qmd("```{python}\n#| eval: false\nx = 1\n```\n"), "", True, False),
+    ("a/index.qmd", qmd("```python\nx = 1\n```\n"), "", True, False),
+    ("a/index.md", qmd(), "", True, False),
+    ("a/index.md", qmd(front="jupyter: python3\n"), "", True, True),
+    ("a/index.md", qmd(front="engine: jupyter\n"), "", True, True),
+    ("a/index.md", qmd(), "jupyter: python3\n", True, False),
+    ("a/index.ipynb", ipynb(), "", True, False),
+    ("a/index.ipynb", ipynb("execute:\n  enabled: true\n"), "", True, True),
+    ("a/index.ipynb", ipynb(), "execute:\n  enabled: true\n", True, True),
 ])
-def test_what_executes_follows_quarto(site, rel, text, quarto, extra, runs):
+def test_what_executes_follows_quarto(site, rel, text, quarto, execute, runs):
     post, nb, opts, _ = planned(site, rel, text, quarto)
-    assert runs_code(post, nb, opts, extra) is runs
+    assert runs_code(post, nb, opts, execute) is runs
 
 
 def test_post_execute_options_override_the_site(site):
@@ -110,9 +110,9 @@ def keys(site, text: str, kernel: str = "python3", env: dict | None = None) -> t
 def test_cache_key_covers_code_options_kernel_and_environment_not_prose(site):
     base = keys(site, qmd())
     assert keys(site, qmd(prose="Edited prose, and a new paragraph.\n\nMore.")) == base
-    assert keys(site, qmd(body="Intro.\n\n" + kCode)) == base
+    assert keys(site, qmd(body="Intro.\n\n" + CODE)) == base
     assert keys(site, qmd(body="```{python}\n#| echo: false\n#| fig-cap: A caption\nx = 1\nprint(x)\n```\n")) == base
-    assert keys(site, qmd(body=kCode.replace("x = 1", "x = 2")))[0] != base[0]
+    assert keys(site, qmd(body=CODE.replace("x = 1", "x = 2")))[0] != base[0]
     assert keys(site, qmd(body="```{python}\n#| eval: false\nx = 1\nprint(x)\n```\n"))[0] != base[0]
     assert keys(site, qmd(front="execute:\n  error: true\n"))[0] != base[0]
     assert keys(site, qmd(), kernel="gpu")[0] != base[0]
@@ -122,7 +122,7 @@ def test_cache_key_covers_code_options_kernel_and_environment_not_prose(site):
 
 def test_frozen_store_keeps_text_as_lines_and_images_as_files(tmp_path):
     store = FrozenStore(tmp_path)
-    png = base64.b64encode(kPng).decode()
+    png = base64.b64encode(PNG).decode()
     outputs = [{"output_type": "stream", "name": "stdout", "text": "one\ntwo\n"},
                {"output_type": "display_data", "metadata": {}, "data": {"image/png": png, "text/plain": "<Figure>"}},
                {"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": "<svg/>\n"}},

@@ -8,11 +8,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursenotes import execute
-from coursenotes.cache import ExecutionCache
+from coursenotes.execution.kernels import local as execute
+from coursenotes.execution.cache import ExecutionCache
 from coursenotes.cli import main
-from coursenotes.outputs import notebook_markdown
-from coursenotes.site import BuildOptions, build
+from coursenotes.markdown.outputs import notebook_markdown
+from coursenotes.build import BuildOptions, build
 from tests.test_build import tree_digest
 
 A = """\

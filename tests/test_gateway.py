@@ -17,12 +17,14 @@ import pytest
 
 from coursenotes.cli import main
 from coursenotes.errors import ConfigError
-from coursenotes.gateway import Gateway, GatewaySettings, resolve
-from coursenotes.site import BuildOptions, build
+from coursenotes.execution.kernels.gateway import Gateway
+from coursenotes.settings import GatewaySettings, ToolSettings
+from coursenotes.settings import resolve_gateway as resolve
+from coursenotes.build import BuildOptions, build
 
-kToken = "test-token-3f9a"
+TOKEN = "test-token-3f9a"
 # No search index: it is not what these tests compare (and the option lands with the search feature).
-kNoSearch = {"search": False} if "search" in BuildOptions.__dataclass_fields__ else {}
+NO_SEARCH = {"search": False} if "search" in BuildOptions.__dataclass_fields__ else {}
 
 
 def free_port() -> int:
@@ -35,7 +37,7 @@ def free_port() -> int:
 class KernelGateway:
     """`jupyter kernelgateway` on 127.0.0.1 with a token, started in its own process group."""
 
-    def __init__(self, cwd: Path, token: str = kToken):
+    def __init__(self, cwd: Path, token: str = TOKEN):
         self.port, self.token, self.cwd = free_port(), token, cwd
         self.url = f"http://127.0.0.1:{self.port}"
         cwd.mkdir(parents=True, exist_ok=True)
@@ -93,14 +95,14 @@ def key_nb(*sources: str):
 # --- settings ----------------------------------------------------------------------------------
 
 def test_settings_come_from_cli_then_environment_then_pyproject():
-    tool = {"gateway-url": "http://tool:1", "gateway-token": "t-tool", "gateway-root": "/srv/notes"}
+    tool = ToolSettings(gateway_url="http://tool:1", gateway_token="t-tool", gateway_root="/srv/notes")
     env = {"JUPYTER_GATEWAY_URL": "http://env:2/", "JUPYTER_GATEWAY_AUTH_TOKEN": "t-env"}
-    assert resolve(None, None, {}, {}) is None
+    assert resolve(None, None, ToolSettings(), {}) is None
     assert resolve(None, None, tool, {}) == GatewaySettings("http://tool:1", "t-tool", "/srv/notes")
     assert resolve(None, None, tool, env) == GatewaySettings("http://env:2", "t-env", "/srv/notes")
     assert resolve("https://cli:3", "t-cli", tool, env) == GatewaySettings("https://cli:3", "t-cli", "/srv/notes")
     with pytest.raises(ConfigError, match="http://host:port"):
-        resolve("gpu-box:8888", None, {}, {})
+        resolve("gpu-box:8888", None, ToolSettings(), {})
 
 
 def test_working_dir_env_maps_the_post_folder(tmp_path):
@@ -114,7 +116,7 @@ def test_working_dir_env_maps_the_post_folder(tmp_path):
 # --- one notebook on the gateway ---------------------------------------------------------------
 
 def test_notebook_runs_on_the_gateway_like_on_a_local_kernel(kg, tmp_path):
-    from coursenotes import execute as executor
+    from coursenotes.execution.kernels import local as executor
     (tmp_path / "data.txt").write_text("42\n")
     nb = key_nb("print(open('data.txt').read().strip())", "import os\nos.path.basename(os.getcwd())",
                 "from IPython.display import Markdown\nMarkdown('**hi**')")
@@ -161,7 +163,7 @@ def test_remote_device_is_reported(kg, tmp_path):
 
 
 def test_environment_fingerprint_matches_the_local_one(kg, tmp_path):
-    from coursenotes.fingerprint import environment
+    from coursenotes.execution.fingerprint import environment
     names = ("nbformat", "no-such-package-xyz")
     assert Gateway(kg.settings, tmp_path).environment("python3", names) == environment("python3", names)
 
@@ -176,7 +178,7 @@ def timed_run(settings, nb, tmp_path, kernel="python3"):
 
 def test_stopped_gateway(tmp_path):
     url = f"http://127.0.0.1:{free_port()}"
-    run, seconds = timed_run(GatewaySettings(url, kToken), key_nb("1"), tmp_path)
+    run, seconds = timed_run(GatewaySettings(url, TOKEN), key_nb("1"), tmp_path)
     assert not run.ok and seconds < 5
     assert run.message == f"gateway {url}: not reachable (Connection refused); is the gateway running?"
 
@@ -250,7 +252,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def gateway_options(gw, **kw) -> BuildOptions:
-    return BuildOptions(**kNoSearch, extra={"gateway_url": gw.url, "gateway_token": gw.token}, **kw)
+    return BuildOptions(**NO_SEARCH, gateway_url=gw.url, gateway_token=gw.token, **kw)
 
 
 def statuses(result) -> dict[str, str]:
@@ -267,7 +269,7 @@ def two_posts(site):
 
 def test_gateway_build_equals_local_build(kg, two_posts):
     site = two_posts
-    local = build(site.root, BuildOptions(**kNoSearch, out=site.root / "local", jobs=1))
+    local = build(site.root, BuildOptions(**NO_SEARCH, out=site.root / "local", jobs=1))
     assert local.ok, local.errors
     assert set(statuses(local).values()) == {"executed"}
     assert "from the post folder" in site.read("posts/one/index.html", "local")
@@ -301,14 +303,14 @@ def cli_build(root: Path, *args: str) -> tuple[int, list[str], float]:
 
 
 def nothing_cached(root: Path) -> bool:
-    from coursenotes.cache import ExecutionCache
+    from coursenotes.execution.cache import ExecutionCache
     frozen = root / "_frozen"
     return not ExecutionCache(root).db.list_cache_records() and not (frozen.exists() and any(frozen.rglob("*.json")))
 
 
 def test_stopped_gateway_fails_each_post_in_one_line(two_posts):
     url = f"http://127.0.0.1:{free_port()}"
-    code, errors, seconds = cli_build(two_posts.root, "--gateway-url", url, "--gateway-token", kToken)
+    code, errors, seconds = cli_build(two_posts.root, "--gateway-url", url, "--gateway-token", TOKEN)
     assert code == 1 and seconds < 15
     why = f"gateway {url}: not reachable (Connection refused); is the gateway running?; or build with --frozen"
     assert errors == [f"error: posts/2024-01-01-one/index.qmd: {why}", f"error: posts/2024-01-02-two.qmd: {why}"]

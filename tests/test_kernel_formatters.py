@@ -8,7 +8,7 @@ mermaid = pytest.importorskip("mermaid")
 
 from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 
-from coursenotes import kernel_formatters  # noqa: E402
+from coursenotes.execution.kernels import kernel_formatters  # noqa: E402
 
 
 @pytest.fixture

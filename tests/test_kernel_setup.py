@@ -1,5 +1,5 @@
 """The hidden setup cell: our display formatters reach every kernel, and cell numbers stay the post's."""
-from coursenotes.site import BuildOptions, build
+from coursenotes.build import BuildOptions, build
 
 
 def test_mermaid_py_chart_renders_as_a_diagram_and_errors_count_post_cells(site):

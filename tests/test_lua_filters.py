@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-kLua = Path(__file__).resolve().parent / "lua"
+LUA = Path(__file__).resolve().parent / "lua"
 
 
 def _load_golden():
     """tests/lua/regenerate.py as a module: it owns the pandoc call, so tests and goldens agree."""
-    spec = importlib.util.spec_from_file_location("lua_golden", kLua / "regenerate.py")
+    spec = importlib.util.spec_from_file_location("lua_golden", LUA / "regenerate.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -35,7 +35,7 @@ def test_cases_cover_the_brief():
 
 def test_diagram_source_round_trips():
     # The escaped <pre> must decode to exactly what the author wrote, or mermaid draws something else.
-    fence = (kLua / "input-mermaid-escaping.md").read_text().split("```mermaid\n", 1)[1].split("\n```", 1)[0]
+    fence = (LUA / "input-mermaid-escaping.md").read_text().split("```mermaid\n", 1)[1].split("\n```", 1)[0]
     pre = re.search(r'<pre class="mermaid">(.*?)</pre>', golden.render("mermaid-escaping"), re.S).group(1)
     assert "<" not in pre and html.unescape(pre) == fence
 

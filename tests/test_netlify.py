@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from coursenotes.site import build
+from coursenotes.build import build
 from tests.conftest import REPO, simple_post
 
-kConfig = tomllib.loads((REPO / "netlify.toml").read_text())
-kHeavy = ("torch", "fastai", "torchvision", "nbclient", "jupyter_cache", "ipykernel")
+CONFIG = tomllib.loads((REPO / "netlify.toml").read_text())
+HEAVY = ("torch", "fastai", "torchvision", "nbclient", "jupyter_cache", "ipykernel")
 
 
 def build_steps() -> list[str]:
     """The build command's steps, in order."""
-    return [s.strip() for s in kConfig["build"]["command"].split("&&")]
+    return [s.strip() for s in CONFIG["build"]["command"].split("&&")]
 
 
 def step(word: str) -> list[str]:
@@ -29,7 +29,7 @@ def step(word: str) -> list[str]:
 
 
 def test_publishes_site_from_a_frozen_build():
-    assert kConfig["build"]["publish"] == "_site"
+    assert CONFIG["build"]["publish"] == "_site"
     assert step("coursenotes")[-3:] == ["coursenotes", "build", "--frozen"]
     assert build_steps()[-1] == " ".join(step("coursenotes"))                # the build comes last
 
@@ -38,7 +38,7 @@ def test_installs_only_the_render_dependencies():
     pip = step("pip")
     assert pip[:4] == ["python", "-m", "pip", "install"] and "." in pip      # this package, no extras
     assert not any(re.search(r"\.\[|torch|fastai|lesson|exec|requirements", arg) for arg in pip), pip
-    command = kConfig["build"]["command"]
+    command = CONFIG["build"]["command"]
     assert not any(name in command for name in ("torch", "fastai", "cuda"))
     assert step("npm")[:2] == ["npm", "ci"]                                  # mermaid.js exactly as locked
 
@@ -46,12 +46,12 @@ def test_installs_only_the_render_dependencies():
 def test_pins_a_python_the_package_supports():
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
     minimum = tuple(int(x) for x in re.search(r">=\s*(\d+)\.(\d+)", pyproject["project"]["requires-python"]).groups())
-    version = tuple(int(x) for x in kConfig["build"]["environment"]["PYTHON_VERSION"].split(".")[:2])
+    version = tuple(int(x) for x in CONFIG["build"]["environment"]["PYTHON_VERSION"].split(".")[:2])
     assert version >= minimum
 
 
 def headers() -> dict[str, str]:
-    blocks = [h for h in kConfig["headers"] if h["for"] == "/*"]
+    blocks = [h for h in CONFIG["headers"] if h["for"] == "/*"]
     assert len(blocks) == 1
     return blocks[0]["values"]
 
@@ -127,13 +127,13 @@ def test_frozen_build_in_a_fresh_virtualenv_without_torch_or_fastai(tmp_path):
     pip = [python if a == "python" else a for a in step("pip")]
     installed = run(pip, copy_package(tmp_path / "src"))
     assert installed.returncode == 0, installed.stdout[-2000:] + installed.stderr[-2000:]
-    for module in kHeavy:
+    for module in HEAVY:
         assert run([python, "-c", f"import {module}"], tmp_path).returncode != 0, f"{module} is installed"
     site = copy_site(tmp_path / "site")
     built = run([python if a == "python" else a for a in step("coursenotes")], site)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
-    out = site / kConfig["build"]["publish"]
+    out = site / CONFIG["build"]["publish"]
     assert (out / "index.html").is_file() and (out / "404.html").is_file()
-    from coursenotes.posts import discover
+    from coursenotes.sources.posts import discover
     for post in discover(REPO / "posts")[0]:
         if not post.draft: assert (out / post.url.lstrip("/") / "index.html").is_file(), post.url

@@ -11,18 +11,18 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
-from coursenotes import ansi
-from coursenotes.htmlclean import clean_html
-from coursenotes.notebook import to_notebook
-from coursenotes.outputs import PageSource, fence, notebook_markdown
-from coursenotes.posts import read_post
-from coursenotes.render import render_markdown
+from coursenotes.markdown import ansi
+from coursenotes.markdown.htmlclean import clean_html
+from coursenotes.sources.notebook import to_notebook
+from coursenotes.markdown.outputs import PageSource, fence, notebook_markdown
+from coursenotes.sources.posts import read_post
+from coursenotes.render.pandoc import render_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 # A 1x1 PNG.
-kPng = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
-kSvg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
 
 
 def code(source="x", outputs=(), **options) -> nbformat.NotebookNode:
@@ -42,7 +42,7 @@ def md(*cells, defaults=None) -> PageSource:
 def stream(text, name="stdout"): return new_output("stream", name=name, text=text)
 def display(data, **kw): return new_output("display_data", data=data, **kw)
 def result(data): return new_output("execute_result", data=data, execution_count=1)
-def png_output(**meta): return display({"image/png": base64.b64encode(kPng).decode(), "text/plain": "<Figure>"}, **meta)
+def png_output(**meta): return display({"image/png": base64.b64encode(PNG).decode(), "text/plain": "<Figure>"}, **meta)
 
 
 def html_of(page: PageSource) -> str:
@@ -165,8 +165,8 @@ def test_mime_priority():
     assert "**md**" in text and "html" not in text and ".cell-output-markdown" in text
     text = md(code("x", [display({"text/html": "<b>html</b>", "text/plain": "plain"})])).markdown
     assert "```{=html}\n<b>html</b>\n```" in text and "plain" not in text
-    page = md(code("x", [display({"image/svg+xml": kSvg, "image/png": base64.b64encode(kPng).decode(), "text/html": "<p>h</p>"})]))
-    assert list(page.files) == [f"figure-{hashlib.sha256(kSvg.encode()).hexdigest()[:16]}.svg"]
+    page = md(code("x", [display({"image/svg+xml": SVG, "image/png": base64.b64encode(PNG).decode(), "text/html": "<p>h</p>"})]))
+    assert list(page.files) == [f"figure-{hashlib.sha256(SVG.encode()).hexdigest()[:16]}.svg"]
     assert "<p>h</p>" not in page.markdown
 
 
@@ -177,8 +177,8 @@ def test_execute_result_text_plain_is_a_plain_code_block():
 
 def test_images_are_content_addressed_files():
     page = md(code("plot()", [png_output()]))
-    name = f"figure-{hashlib.sha256(kPng).hexdigest()[:16]}.png"
-    assert page.files == {name: kPng}
+    name = f"figure-{hashlib.sha256(PNG).hexdigest()[:16]}.png"
+    assert page.files == {name: PNG}
     assert f'![]({name}){{.cell-output-image alt="Output of cell 1"}}' in page.markdown
     html = html_of(page)
     assert f'src="{name}"' in html and 'alt="Output of cell 1"' in html and "<figcaption" not in html
@@ -282,10 +282,10 @@ def test_raw_cells_pass_html_and_markdown_only():
 
 def test_markdown_attachments_become_files():
     cell = new_markdown_cell("![pasted](attachment:image.png)")
-    cell["attachments"] = {"image.png": {"image/png": base64.b64encode(kPng).decode()}}
+    cell["attachments"] = {"image.png": {"image/png": base64.b64encode(PNG).decode()}}
     page = md(cell)
-    name = f"attachment-{hashlib.sha256(kPng).hexdigest()[:16]}.png"
-    assert page.files == {name: kPng} and f"![pasted]({name})" in page.markdown
+    name = f"attachment-{hashlib.sha256(PNG).hexdigest()[:16]}.png"
+    assert page.files == {name: PNG} and f"![pasted]({name})" in page.markdown
 
 
 def test_fence_outlasts_backticks_inside():
@@ -298,7 +298,7 @@ def test_stored_outputs_of_an_unexecuted_ipynb_post_are_rendered(site):
                     {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["print('hi')"],
                      "outputs": [{"output_type": "stream", "name": "stdout", "text": ["hi\n", "there\n"]},
                                  {"output_type": "display_data", "metadata": {},
-                                  "data": {"image/png": [base64.b64encode(kPng).decode()], "text/plain": ["<Figure>"]}}]}],
+                                  "data": {"image/png": [base64.b64encode(PNG).decode()], "text/plain": ["<Figure>"]}}]}],
           "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
           "nbformat": 4, "nbformat_minor": 5}
     path = site.post("stored/index.ipynb", json.dumps(nb))
@@ -308,8 +308,8 @@ def test_stored_outputs_of_an_unexecuted_ipynb_post_are_rendered(site):
 
 # --- a real kernel ----------------------------------------------------------------------------
 
-kKernelCells = [
-    "import coursenotes.kernel_formatters as f; f.register()",
+KERNEL_CELLS = [
+    "import coursenotes.execution.kernels.kernel_formatters as f; f.register()",
     "print('hello from stdout')",
     "import sys, warnings\nwarnings.warn('careful now')\nprint('to stderr', file=sys.stderr)",
     "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2]);",
@@ -324,7 +324,7 @@ def test_executed_notebook_renders_every_kind_of_output(tmp_path):
     pytest.importorskip("nbclient"); pytest.importorskip("ipykernel")
     pytest.importorskip("matplotlib"); pytest.importorskip("pandas"); pytest.importorskip("mermaid")
     from nbclient import NotebookClient
-    nb = new_notebook(cells=[new_code_cell(c) for c in kKernelCells],
+    nb = new_notebook(cells=[new_code_cell(c) for c in KERNEL_CELLS],
                       metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     page = notebook_markdown(nb, {})

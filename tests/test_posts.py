@@ -5,8 +5,8 @@ import json
 import pytest
 
 from coursenotes.errors import FrontMatterError, PostError
-from coursenotes.posts import discover, read_post
-from coursenotes.slugs import slugify
+from coursenotes.sources.posts import discover, read_post
+from coursenotes.sources.slugs import slugify
 
 
 def test_folder_and_file_posts_are_found_with_slugs(site):

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from coursenotes.preview import PreviewState, Previewer, kVersionPath, preview, serve
+from coursenotes.authoring.preview import PreviewState, Previewer, VERSION_PATH, preview, serve
 from tests.conftest import simple_post
 
 
@@ -43,17 +43,17 @@ def test_preview_rebuilds_on_edit_keeps_last_good_site_and_stops_on_ctrl_c(site)
         base = line.split(" at ")[1].split()[0]
         assert base.startswith("http://127.0.0.1:")
         status, page = fetch(base + "posts/draft/")
-        assert status == 200 and "First version." in page and kVersionPath in page      # drafts, with live reload
-        assert json.loads(fetch(base + kVersionPath[1:])[1]) == {"version": 1, "errors": []}
+        assert status == 200 and "First version." in page and VERSION_PATH in page      # drafts, with live reload
+        assert json.loads(fetch(base + VERSION_PATH[1:])[1]) == {"version": 1, "errors": []}
 
         post.write_text(simple_post("Draft", body="Second version.", extra="published: false\n"))
         # The version goes up after the new site is in place, so a page that sees it reloads into new content.
-        wait_for(lambda: json.loads(fetch(base + kVersionPath[1:])[1])["version"] == 2, what="the rebuild")
+        wait_for(lambda: json.loads(fetch(base + VERSION_PATH[1:])[1])["version"] == 2, what="the rebuild")
         assert "Second version." in fetch(base + "posts/draft/")[1]
 
         post.write_text("---\ntitle: [unclosed\n---\n")
-        state = wait_for(lambda: json.loads(fetch(base + kVersionPath[1:])[1])["errors"] and
-                         json.loads(fetch(base + kVersionPath[1:])[1]), what="the build error")
+        state = wait_for(lambda: json.loads(fetch(base + VERSION_PATH[1:])[1])["errors"] and
+                         json.loads(fetch(base + VERSION_PATH[1:])[1]), what="the build error")
         assert state["version"] == 2 and "draft.md:3: invalid YAML front matter" in state["errors"][0]
         assert "Second version." in fetch(base + "posts/draft/")[1]                    # the last good site stays
         assert fetch(base + "no/such/page/")[0] == 404
@@ -89,7 +89,7 @@ def test_server_without_a_site_shows_the_errors(tmp_path):
     server = serve(tmp_path / "missing", 0, state)
     try:
         status, page = fetch(f"http://127.0.0.1:{server.server_address[1]}/")
-        assert status == 503 and "posts/a.md:2: bad" in page and kVersionPath in page
+        assert status == 503 and "posts/a.md:2: bad" in page and VERSION_PATH in page
     finally: server.shutdown(); server.server_close()
 
 

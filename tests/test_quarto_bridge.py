@@ -7,10 +7,10 @@ import pytest
 import yaml
 
 from coursenotes.cli import main
-from coursenotes.posts import discover
-from coursenotes.quarto_bridge import (kArchiveListing, kDrafts, kMarker, kPostsListing, kTagsListing, generate, stale,
+from coursenotes.sources.posts import discover
+from coursenotes.quarto.bridge import (ARCHIVE_LISTING, DRAFTS, MARKER, POSTS_LISTING, TAGS_LISTING, generate, stale,
                                        write)
-from coursenotes.site import build
+from coursenotes.build import build
 from tests.conftest import REPO, simple_post
 
 
@@ -33,8 +33,8 @@ def blog(site):
 
 def test_posts_listing_has_categories_from_tags_newest_first_without_drafts(blog):
     files = generate(blog.root)
-    assert files[kPostsListing].startswith(kMarker)
-    items = yaml.safe_load(files[kPostsListing])
+    assert files[POSTS_LISTING].startswith(MARKER)
+    items = yaml.safe_load(files[POSTS_LISTING])
     assert [i["title"] for i in items] == ["Lesson 1", "Python basics", "Welcome"]
     first = items[0]
     assert first["path"] == "/posts/2024-09-21-fastai-lesson-1/index.qmd"      # Quarto links the source to its output
@@ -43,7 +43,7 @@ def test_posts_listing_has_categories_from_tags_newest_first_without_drafts(blog
     assert first["image"] == "/posts/2024-09-21-fastai-lesson-1/thumb.png"
     assert items[2]["path"] == "/posts/2024-07-01-welcome.md" and items[2]["author"] == "Ann"
     assert "author" not in first and "description" not in first                # absent fields are left out
-    assert files[kArchiveListing] == files[kPostsListing]
+    assert files[ARCHIVE_LISTING] == files[POSTS_LISTING]
 
 
 def test_one_tag_page_per_tag_with_its_posts_and_feed(blog):
@@ -56,19 +56,19 @@ def test_one_tag_page_per_tag_with_its_posts_and_feed(blog):
     assert [i["title"] for i in listing["contents"]] == ["Lesson 1", "Python basics"]   # the draft is not listed
     assert listing["sort"] == "date desc" and listing["feed"] == {"title": "Test notes: python"}
     assert "categories" in listing["fields"]
-    rows = yaml.safe_load(files[kTagsListing])
+    rows = yaml.safe_load(files[TAGS_LISTING])
     assert rows[0] == {"title": "python", "path": "/tags/python/index.qmd", "posts": 2}   # most used first
     assert {r["title"] for r in rows} == {"python", "fast.ai", "courses", "meta"}
 
 
 def test_published_false_posts_become_quarto_drafts(blog):
-    drafts = yaml.safe_load(generate(blog.root)[kDrafts])
+    drafts = yaml.safe_load(generate(blog.root)[DRAFTS])
     assert drafts == {"website": {"drafts": ["posts/2024-10-01-unfinished/index.md"]}}
 
 
 def test_write_only_touches_what_changed_and_drops_stale_tag_pages(blog):
     first = write(blog.root, generate(blog.root))
-    assert kPostsListing in first and "tags/meta/index.qmd" in first
+    assert POSTS_LISTING in first and "tags/meta/index.qmd" in first
     assert write(blog.root, generate(blog.root)) == []                          # a second run changes nothing
     (blog.root / "tags" / "hand-made").mkdir()
     (blog.root / "tags" / "hand-made" / "index.qmd").write_text("---\ntitle: mine\n---\n")
@@ -82,7 +82,7 @@ def test_write_only_touches_what_changed_and_drops_stale_tag_pages(blog):
 def test_cli_prerender_writes_the_files(blog, capsys):
     assert main(["quarto-prerender", "--root", str(blog.root)]) == 0
     assert "updated" in capsys.readouterr().out
-    assert (blog.root / kPostsListing).exists() and (blog.root / "tags" / "fast.ai" / "index.qmd").exists()
+    assert (blog.root / POSTS_LISTING).exists() and (blog.root / "tags" / "fast.ai" / "index.qmd").exists()
 
 
 def test_cli_prerender_reports_a_broken_post(site, capsys):
@@ -108,8 +108,8 @@ def repo_front_matter(rel: str) -> dict:
     return front_matter((REPO / rel).read_text())
 
 
-@pytest.mark.parametrize("page, data", [("index.qmd", kPostsListing), ("archive/index.qmd", kArchiveListing),
-                                        ("tags/index.qmd", kTagsListing)])
+@pytest.mark.parametrize("page, data", [("index.qmd", POSTS_LISTING), ("archive/index.qmd", ARCHIVE_LISTING),
+                                        ("tags/index.qmd", TAGS_LISTING)])
 def test_listing_pages_read_the_generated_files_beside_them(page, data):
     data_dir, _, name = data.rpartition("/")
     assert repo_front_matter(page)["listing"]["contents"] == name                # a bare name: Quarto globs `**/<name>`
@@ -117,7 +117,7 @@ def test_listing_pages_read_the_generated_files_beside_them(page, data):
 
 
 def test_generated_file_names_are_unique_and_visible_to_quarto():
-    names = [p.rsplit("/", 1)[-1] for p in (kPostsListing, kArchiveListing, kTagsListing)]
+    names = [p.rsplit("/", 1)[-1] for p in (POSTS_LISTING, ARCHIVE_LISTING, TAGS_LISTING)]
     assert len(set(names)) == len(names)
     assert not any(n.startswith(("_", ".")) for n in names)                      # Quarto skips _* and .* there
 
@@ -136,7 +136,7 @@ def test_quarto_config_is_a_website_with_the_bridge_scripts():
     assert config["project"]["type"] == "website" and config["project"]["output-dir"] == "_site"
     assert config["project"]["pre-render"] == "python -m coursenotes quarto-prerender"
     assert config["project"]["post-render"] == "python -m coursenotes quarto-postrender"
-    assert config["metadata-files"] == [kDrafts]
+    assert config["metadata-files"] == [DRAFTS]
     assert {"title", "site-url", "description", "navbar"} <= set(config["website"])
     assert config["execute"] == {"freeze": "auto", "cache": True} and config["jupyter"] == "python3"
     assert config["filters"] == ["coursenotes", "coursenotes-quarto"]

@@ -6,17 +6,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coursenotes.render import pandoc_path
+from coursenotes.render.pandoc import pandoc_path
 from tests.conftest import REPO
 
-kCases = Path(__file__).resolve().parent / "quarto"
-kFilter = REPO / "_extensions" / "coursenotes-quarto" / "tags-as-categories.lua"
+CASES = Path(__file__).resolve().parent / "quarto"
+FILTER = REPO / "_extensions" / "coursenotes-quarto" / "tags-as-categories.lua"
 
 
 def render(case: str) -> str:
     """pandoc -s -t markdown --wrap=none with the filter, as Quarto would run it (no `quarto` API is used)."""
-    proc = subprocess.run([pandoc_path(), "-s", "-t", "markdown", "--wrap=none", "--lua-filter", str(kFilter),
-                           str(kCases / f"input-{case}.md")], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([pandoc_path(), "-s", "-t", "markdown", "--wrap=none", "--lua-filter", str(FILTER),
+                           str(CASES / f"input-{case}.md")], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -27,11 +27,11 @@ def split(text: str) -> tuple[dict, str]:
     return yaml.safe_load(meta), body.strip()
 
 
-@pytest.mark.parametrize("case", sorted(p.stem.removeprefix("input-") for p in kCases.glob("input-*.md")))
+@pytest.mark.parametrize("case", sorted(p.stem.removeprefix("input-") for p in CASES.glob("input-*.md")))
 def test_filter_matches_expected(case):
-    assert split(render(case)) == split((kCases / f"expected-{case}.md").read_text())
+    assert split(render(case)) == split((CASES / f"expected-{case}.md").read_text())
 
 
 def test_extension_lists_the_filter():
-    ext = yaml.safe_load((kFilter.parent / "_extension.yml").read_text())
-    assert ext["contributes"]["filters"] == [kFilter.name]
+    ext = yaml.safe_load((FILTER.parent / "_extension.yml").read_text())
+    assert ext["contributes"]["filters"] == [FILTER.name]

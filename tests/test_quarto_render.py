@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from coursenotes.site import build
+from coursenotes.build import build
 from tests.conftest import REPO, simple_post
 
-kQuartoSources = ("posts", "_extensions", "_freeze", "_frozen", "index.qmd", "404.qmd", "tags/index.qmd",
+QUARTO_SOURCES = ("posts", "_extensions", "_freeze", "_frozen", "index.qmd", "404.qmd", "tags/index.qmd",
                   "archive/index.qmd", "_quarto.yml", "pyproject.toml", "package.json")
-kImage = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.I)
+IMAGE = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.I)
 
 
 def text_of(fragment: str) -> str:
@@ -63,7 +63,7 @@ def output_images(out: Path, page_rel: str, page: str) -> list:
     here, found = (out / page_rel).parent, []
     for src in re.findall(r'<img[^>]*\ssrc="([^"#?]+)"', page):
         path = (here / src).resolve()
-        if re.match(r"^[a-z]+:|^//", src) or not kImage.search(src) or not path.is_file(): continue
+        if re.match(r"^[a-z]+:|^//", src) or not IMAGE.search(src) or not path.is_file(): continue
         found.append(png_size(path) or path.suffix)
     return sorted(found, key=str)
 
@@ -94,7 +94,7 @@ def test_summary_reads_our_build(site):
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="the Quarto CLI is not on PATH")
 def test_quarto_render_matches_coursenotes_build(tmp_path):
     project = tmp_path / "site"
-    for name in kQuartoSources:
+    for name in QUARTO_SOURCES:
         src, dest = REPO / name, project / name
         if not src.exists(): continue
         dest.parent.mkdir(parents=True, exist_ok=True)

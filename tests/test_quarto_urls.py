@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from coursenotes.cli import main
-from coursenotes.posts import discover
-from coursenotes.quarto_urls import Move, apply, fix_url, map_path, plan
-from coursenotes.site import page_path
+from coursenotes.sources.posts import discover
+from coursenotes.quarto.urls import Move, apply, fix_url, map_path, plan
+from coursenotes.urls import page_path
 from tests.conftest import simple_post
 
 SITE = "https://notes.example.org/"

@@ -1,8 +1,8 @@
 """What readers get from the HTML itself: alt text, sharing meta, lang, contents, neighbours, no external assets."""
 import re
 
-from coursenotes.images import describe, fill_alt, first_image
-from coursenotes.site import build
+from coursenotes.site.images import describe, fill_alt, first_image
+from coursenotes.build import build
 from tests.conftest import simple_post
 
 LONG = "\n\n".join(f"## Part {i}\n\nWords about part {i}." for i in range(1, 5))

@@ -1,8 +1,8 @@
 """Rendering through pandoc: output shape and the render cache."""
 from pathlib import Path
 
-from coursenotes import render
-from coursenotes.render import render_all
+from coursenotes.render import pandoc as render
+from coursenotes.render.pandoc import render_all
 
 REPO = Path(__file__).resolve().parents[1]
 

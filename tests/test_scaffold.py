@@ -6,9 +6,9 @@ import pytest
 
 from coursenotes.cli import main
 from coursenotes.errors import PostError
-from coursenotes.notebook import to_notebook
-from coursenotes.posts import read_post
-from coursenotes.scaffold import new_post
+from coursenotes.sources.notebook import to_notebook
+from coursenotes.sources.posts import read_post
+from coursenotes.authoring.scaffold import new_post
 
 DAY = dt.date(2024, 10, 5)
 
@@ -40,7 +40,7 @@ def test_new_refuses_to_overwrite(site):
 
 
 def test_new_draft_builds_only_with_drafts(site):
-    from coursenotes.site import BuildOptions, build
+    from coursenotes.build import BuildOptions, build
     text = new_post(site.root / "posts", "Draft", ["x"], "md", DAY).read_text()
     (site.root / "posts" / "2024-10-05-draft" / "index.md").write_text(text.replace("```{python}", "```python"))
     assert build(site.root).posts == []

@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from coursenotes import search
+from coursenotes.site import search
 from coursenotes.cli import main
-from coursenotes.site import BuildOptions, build
+from coursenotes.build import BuildOptions, build
 from tests.conftest import simple_post
 
 needs_pagefind = pytest.mark.skipif(not search.available(), reason="pagefind is not installed")
@@ -40,7 +40,7 @@ def test_without_pagefind_the_site_builds_without_search(site, monkeypatch, caps
     two_posts(site)
     monkeypatch.setattr(search, "pagefind_binary", lambda: None)
     result = build(site.root)
-    assert result.ok and result.notes == [search.kMissing]
+    assert result.ok and result.notes == [search.MISSING]
     assert not (site.root / "_site/pagefind").exists() and not (site.root / "_site/search").exists()
     assert "search-form" not in site.read("index.html")
     monkeypatch.chdir(site.root)

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 from coursenotes import __version__
-from coursenotes.quarto_commands import add_quarto_commands
+from coursenotes.quarto.commands import add_quarto_commands
 
-kDescription = """\
+DESCRIPTION = """\
 Build a static course-notes blog whose posts run their code.
 
 Posts live in posts/<slug>/index.{qmd,md,ipynb} (or posts/<slug>.{qmd,md,ipynb}) and start
@@ -16,7 +16,7 @@ with YAML front matter: title (required), date, description, tags, published, ti
 Site settings are read from _quarto.yml; the site is written to _site/.
 """
 
-kEpilog = """\
+EPILOG = """\
 examples:
   coursenotes build               build _site/ from posts/
   coursenotes build --drafts      include posts with `published: false` or `draft: true`
@@ -34,7 +34,7 @@ def add_build(sub) -> None:
     """The `build` command and its options."""
     p = sub.add_parser("build", help="build the site into _site/",
                        description="Render every post and write the site, replacing the output folder only on success.",
-                       epilog=kEpilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--drafts", action="store_true", help="include draft posts (published: false / draft: true)")
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site/ beside _quarto.yml)")
     p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
@@ -46,6 +46,8 @@ def add_build(sub) -> None:
                    help="the gateway's auth token (else JUPYTER_GATEWAY_AUTH_TOKEN, [tool.coursenotes] gateway-token)")
     p.add_argument("--frozen", action="store_true",
                    help="render executed posts from _frozen/ and never start a kernel; fail naming any post whose code changed")
+    p.add_argument("--no-execute", dest="execute", action="store_false",
+                   help="show every post's code without running it (like `quarto render --no-execute`)")
     p.add_argument("--refresh", nargs="*", metavar="POST",
                    help="execute these posts (slugs or files) even when cached or frozen; every post when none is named")
     p.set_defaults(run=run_build)
@@ -58,12 +60,20 @@ def report_errors(errors) -> None:
 
 def run_build(args) -> int:
     """Build the site; 0 on success, 1 when any post failed."""
-    from coursenotes.site import BuildOptions, build
+    from coursenotes.build import BuildOptions, build
     refresh = None if args.refresh is None else tuple(args.refresh)
     progress = lambda line: print(line, file=sys.stderr, flush=True)    # noqa: E731 - one line per post as it finishes
-    result = build(args.root, BuildOptions(drafts=args.drafts, out=args.out, jobs=args.jobs, frozen=args.frozen,
-                                           refresh=refresh, progress=progress,
-                                           extra={"gateway_url": args.gateway_url, "gateway_token": args.gateway_token}))
+    options = BuildOptions(
+        drafts=args.drafts,
+        out=args.out,
+        jobs=args.jobs,
+        frozen=args.frozen,
+        refresh=refresh,
+        execute=args.execute,
+        gateway_url=args.gateway_url,
+        gateway_token=args.gateway_token,
+    )
+    result = build(args.root, options, progress)
     for note in result.notes: print(f"note: {note}", file=sys.stderr)
     if not result.ok:
         report_errors(result.errors)
@@ -90,9 +100,9 @@ def add_new(sub) -> None:
 
 def run_new(args) -> int:
     """Create the post and print its path."""
-    from coursenotes.config import load_config
+    from coursenotes.settings import load_config
     from coursenotes.errors import display_path
-    from coursenotes.scaffold import new_post
+    from coursenotes.authoring.scaffold import new_post
     path = new_post(load_config(args.root).posts_dir, args.title, args.tags.split(","), args.fmt)
     print(display_path(path))
     return 0
@@ -111,7 +121,7 @@ def add_preview(sub) -> None:
 
 def run_preview(args) -> int:
     """Serve until Ctrl-C."""
-    from coursenotes.preview import preview
+    from coursenotes.authoring.preview import preview
     return preview(args.root, args.port, args.out, say=lambda line: print(line, file=sys.stderr, flush=True))
 
 
@@ -127,7 +137,7 @@ def add_check(sub) -> None:
 
 def run_check(args) -> int:
     """0 when no problem was found, else 1."""
-    from coursenotes.check import check
+    from coursenotes.authoring.check import check
     posts, problems = check(args.root)
     for problem in problems: print(problem)
     if problems:
@@ -139,7 +149,7 @@ def run_check(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The full argument parser."""
-    p = argparse.ArgumentParser(prog="coursenotes", description=kDescription, epilog=kEpilog,
+    p = argparse.ArgumentParser(prog="coursenotes", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"coursenotes {__version__}")
     sub = p.add_subparsers(title="commands", metavar="COMMAND")

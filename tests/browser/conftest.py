@@ -22,9 +22,9 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-kArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-kLocalHosts = ("127.0.0.1",)
+LOCAL_HOSTS = ("127.0.0.1",)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -60,7 +60,7 @@ def browser():
     if not CHROMIUM.exists(): pytest.skip("/usr/bin/chromium is missing: run scripts/setup as root (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=kArgs)
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium
         chromium.close()
 
@@ -79,7 +79,7 @@ def visit(browser):
         def route(r):
             url = r.request.url
             visit.requests.append(url)
-            if url.startswith(("data:", "blob:")) or urlsplit(url).hostname in kLocalHosts: r.continue_()
+            if url.startswith(("data:", "blob:")) or urlsplit(url).hostname in LOCAL_HOSTS: r.continue_()
             else: visit.external.append(url); r.abort()
         context.route("**/*", route)
         visit.page.on("console", lambda m: m.type == "error" and visit.errors.append(f"console: {m.text} ({m.location})"))

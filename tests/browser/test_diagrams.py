@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from coursenotes.site import BuildOptions, build
+from coursenotes.build import BuildOptions, build
 from tests.browser.conftest import serve
 from tests.conftest import SiteMaker
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from coursenotes.site import BuildOptions, build
+from coursenotes.build import BuildOptions, build
 from tests.browser.conftest import serve, shoot
 from tests.conftest import REPO, SiteMaker
 

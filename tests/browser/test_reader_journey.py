@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from coursenotes.site import build
+from coursenotes.build import build
 from tests.browser.conftest import serve, shoot
 from tests.conftest import SiteMaker
 

@@ -1,0 +1,205 @@
+"""`coursenotes preview`: build with drafts, serve on 127.0.0.1, rebuild on change, reload the open page."""
+from __future__ import annotations
+
+import asyncio
+import errno
+import functools
+import html
+import http.server
+import json
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coursenotes.settings import QUARTO_FILE, load_config
+from coursenotes.errors import CoursenotesError
+
+VERSION_PATH = "/__coursenotes/version"
+WATCHED = ("posts", QUARTO_FILE, "_extensions")
+IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints", "_freeze", ".jupyter_cache"}
+# Injected into every HTML page the preview serves (never into the built files): polls the
+# build version, reloads when it changes, and shows the last build's errors in a banner.
+RELOAD_SCRIPT = """<script>/* coursenotes preview */
+(function () {
+  var seen = %(version)d;
+  function banner(errors) {
+    var box = document.getElementById('coursenotes-preview-errors');
+    if (!errors.length) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement('pre'); box.id = 'coursenotes-preview-errors';
+      box.style.cssText = 'position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;margin:0;z-index:1000;' +
+        'padding:.75rem 1rem;background:#82071e;color:#fff;font:13px/1.45 ui-monospace,monospace;white-space:pre-wrap';
+      document.body.appendChild(box);
+    }
+    box.textContent = 'Build failed; this is the last good build.\\n' + errors.join('\\n');
+  }
+  function poll() {
+    fetch('%(path)s', {cache: 'no-store'}).then(function (r) { return r.json(); }).then(function (state) {
+      if (state.version !== seen) { window.location.reload(); return; }
+      banner(state.errors); setTimeout(poll, 500);
+    }, function () { setTimeout(poll, 2000); });
+  }
+  setTimeout(poll, 500);
+})();
+</script>
+"""
+NO_SITE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Preview: build failed</title></head>
+<body><h1>The site has not built yet</h1><p>Fix the problems below; the page reloads when the build succeeds.</p>
+<pre>%s</pre></body></html>"""
+
+
+@dataclass
+class PreviewState:
+    """What the server tells open pages: the build version (bumped on every good build) and the last errors."""
+    version: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files from the preview folder, never cached, with the reload script in every HTML page."""
+
+    def __init__(self, *args, state: PreviewState, **kwargs):
+        self.state = state
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format, *args): pass      # one line per request drowns the build messages
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def send_bytes(self, status: int, data: bytes, kind: str) -> None:
+        """A whole response from bytes."""
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD": self.wfile.write(data)
+
+    def html_page(self, path: Path, status: int = 200) -> None:
+        """An HTML file with the reload script before </body>."""
+        text = path.read_text(encoding="utf-8")
+        script = RELOAD_SCRIPT % {"version": self.state.version, "path": VERSION_PATH}
+        text = text.replace("</body>", script + "</body>", 1) if "</body>" in text else text + script
+        self.send_bytes(status, text.encode(), "text/html; charset=utf-8")
+
+    def do_GET(self):
+        """The version endpoint, HTML pages with the script, the 404 page for anything missing, else files."""
+        route = self.path.split("?", 1)[0].split("#", 1)[0]
+        if route == VERSION_PATH:
+            body = json.dumps({"version": self.state.version, "errors": self.state.errors}).encode()
+            return self.send_bytes(200, body, "application/json")
+        site = Path(self.directory)
+        if not site.is_dir():
+            page = NO_SITE % html.escape("\n".join(self.state.errors) or "building...")
+            return self.send_bytes(503, (page.replace("</body>", RELOAD_SCRIPT % {
+                "version": self.state.version, "path": VERSION_PATH} + "</body>")).encode(), "text/html; charset=utf-8")
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and route.endswith("/"): path = path / "index.html"
+        if path.suffix == ".html" and path.is_file(): return self.html_page(path)
+        if not path.exists() and (site / "404.html").is_file(): return self.html_page(site / "404.html", 404)
+        return super().do_HEAD() if self.command == "HEAD" else super().do_GET()
+
+    do_HEAD = do_GET
+
+
+def serve(folder: Path, port: int, state: PreviewState, host: str = "127.0.0.1") -> http.server.ThreadingHTTPServer:
+    """A started server for `folder` (which may be replaced while it runs); CoursenotesError when the port is taken."""
+    handler = functools.partial(PreviewHandler, directory=str(folder), state=state)
+    try: server = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE: raise CoursenotesError(f"port {port} is in use: try --port {port + 1}") from None
+        raise CoursenotesError(f"cannot serve on {host}:{port}: {e.strerror}") from None
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="coursenotes-preview", daemon=True).start()
+    return server
+
+
+def watched_paths(root: Path) -> list[Path]:
+    """posts/, _quarto.yml and _extensions/ where they exist."""
+    return [root / name for name in WATCHED if (root / name).exists()]
+
+
+def relevant(change, path: str) -> bool:
+    """Ignore editor temp files, caches and checkpoints: only sources and config trigger a build."""
+    parts = Path(path).parts
+    name = parts[-1] if parts else ""
+    return not (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp")) or IGNORED_PARTS & set(parts))
+
+
+def changed(changes, root: Path) -> str:
+    """The changed files in a few words: existing ones first (editors' short-lived temp files vanish)."""
+    paths = sorted({Path(p) for _, p in changes}, key=lambda p: (not p.exists(), str(p)))
+    names = [p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p) for p in paths]
+    return ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
+
+
+class Previewer:
+    """Builds the site with drafts into a folder and records the outcome for the server."""
+
+    def __init__(self, root: Path, out: Path, say=print):
+        self.root, self.out, self.say = root, out, say
+        self.state, self.noted = PreviewState(), set()
+        self.stopping = False           # set on Ctrl-C: a build cut short then is not the author's error
+
+    def build(self, why: str = "") -> bool:
+        """One build; on success the version goes up (open pages reload), on failure the last good site stays."""
+        from coursenotes.build import BuildOptions, build
+        start = time.monotonic()
+        try: result = build(self.root, BuildOptions(drafts=True, out=self.out))
+        except CoursenotesError as e: errors, result = [str(e)], None
+        except Exception as e:          # a bug, not the author's error: report it and keep the preview alive
+            self.say(traceback.format_exc().rstrip())
+            errors, result = [f"internal error: {type(e).__name__}: {e}"], None
+        else: errors = [str(e) for e in result.errors]
+        if self.stopping: return False
+        for note in (result.notes if result else []):
+            if note not in self.noted: self.noted.add(note); self.say(f"note: {note}")
+        took = f"{time.monotonic() - start:.1f} s"
+        if errors:
+            for line in errors: self.say(f"error: {line}")
+            self.say(f"build failed ({took}){why}; still serving the last good build")
+            self.state.errors = errors
+            return False
+        self.state.errors = []
+        self.state.version += 1
+        self.say(f"built {len(result.posts)} post(s) in {took}{why}")
+        return True
+
+    def build_aside(self, why: str = "") -> None:
+        """`build` in a worker thread. In the main thread nbclient takes SIGINT over while a cell runs (and can
+        leave it ignored), so Ctrl-C would be lost; here it always reaches us, and the kernel is shut down at exit."""
+        worker = threading.Thread(target=self.build, args=(why,), name="coursenotes-build", daemon=True)
+        worker.start()
+        while worker.is_alive(): worker.join(0.2)
+
+
+def preview(root: Path, port: int = 4000, out: Path | None = None, stop: threading.Event | None = None,
+            say=print, ready=None) -> int:
+    """Build, serve and rebuild on every change until Ctrl-C (or `stop` is set); 0 when it stopped cleanly."""
+    import watchfiles
+    root = load_config(root).root
+    paths = watched_paths(root)
+    if not paths: raise CoursenotesError(f"nothing to preview: no posts/ or {QUARTO_FILE}", root)
+    scratch = None if out else Path(tempfile.mkdtemp(prefix="coursenotes-preview-"))
+    previewer = Previewer(root, Path(out).resolve() if out else scratch / "site", say)
+    server = None
+    try:
+        previewer.build_aside()
+        server = serve(previewer.out, port, previewer.state)
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        say(f"previewing (drafts included) at {url}  Ctrl-C stops")
+        if ready: ready(url)
+        for changes in watchfiles.watch(*paths, watch_filter=relevant, stop_event=stop, raise_interrupt=True):
+            previewer.build_aside(f" after {changed(changes, root)} changed")
+    except (KeyboardInterrupt, asyncio.CancelledError): pass    # Ctrl-C; nbclient turns it into CancelledError mid-cell
+    finally:
+        previewer.stopping = True
+        if server: server.shutdown(); server.server_close()
+        if scratch: shutil.rmtree(scratch, ignore_errors=True)
+    say("preview stopped")
+    return 0

@@ -1,0 +1,76 @@
+"""The pipeline, one stage after another: sources -> execution -> markdown -> render -> site -> _site/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coursenotes.errors import CoursenotesError
+from coursenotes.execution import Executed, Report, execute_posts
+from coursenotes.markdown import PageSource, page_source
+from coursenotes.render import Fragment, render_all
+from coursenotes.settings import BuildOptions, Settings, load_settings
+from coursenotes.site import Pages, newest_first, publish, report_files, search, site_files
+from coursenotes.sources import Post, discover
+from coursenotes.urls import page_folder
+
+
+@dataclass
+class BuildResult:
+    """What a build did: the posts it published, the problems it found, where it wrote."""
+
+    posts: list[Post]
+    errors: list[CoursenotesError]
+    out: Path
+    files: dict[str, bytes | Path] = field(default_factory=dict)
+    report: Report | None = None
+    notes: list[str] = field(default_factory=list)  # things the author should know that are not errors
+
+    @property
+    def ok(self) -> bool:
+        """Whether the site was published."""
+        return not self.errors
+
+
+def render_posts(
+    posts: list[Post], settings: Settings, progress: Callable[[str], None] | None = None
+) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report]:
+    """Execute, lay out and render every post: (fragments, output files, errors, execution report)."""
+    executed, report = execute_posts(posts, settings, progress)
+    errors = [e for e in executed.values() if isinstance(e, CoursenotesError)]
+    sources: dict[Post, PageSource] = {p: page_source(e) for p, e in executed.items() if isinstance(e, Executed)}
+    ready = list(sources)
+    rendered = render_all([(sources[p].markdown, p.source) for p in ready], settings.root, settings.options.jobs)
+    bodies, extra = {}, {}
+    for post, result in zip(ready, rendered):
+        if isinstance(result, CoursenotesError):
+            errors.append(result)
+            continue
+        bodies[post] = result
+        extra[post] = {f"{page_folder(post.url)}/{name}": data for name, data in sources[post].files.items()}
+    return bodies, extra, errors, report
+
+
+def build(
+    root: Path | str, options: BuildOptions | None = None, progress: Callable[[str], None] | None = None
+) -> BuildResult:
+    """Build the site under `root`; publish only when every post succeeded."""
+    settings = load_settings(root, options)
+    options, config = settings.options, settings.site
+    out = Path(options.out).resolve() if options.out else config.root / "_site"
+    posts, errors = discover(config.posts_dir)
+    visible = [p for p in posts if options.drafts or not p.draft]
+    bodies, extra, render_errors, report = render_posts(visible, settings, progress)
+    errors += render_errors
+    if errors:
+        return BuildResult(visible, errors, out, report=report)
+    use_search = options.search and search.available()
+    notes = [search.MISSING] if options.search and not use_search else []
+    try:
+        files = site_files(config, visible, bodies, extra, use_search)
+        files.update(report_files(Pages(config, use_search), report))
+        publish(files, out, finish=search.index if use_search else None)  # indexed in staging, before the swap
+    except CoursenotesError as e:
+        return BuildResult(visible, [e], out, report=report, notes=notes)
+    return BuildResult(newest_first(visible), [], out, files, report=report, notes=notes)

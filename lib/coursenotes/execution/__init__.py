@@ -1,0 +1,55 @@
+"""The execution stage: each post's notebook with its outputs, from a kernel, the cache or the frozen store.
+
+A post's code runs only when it changed (the cache key covers code, options, kernel and the
+kernel's environment, never prose); results go to jupyter-cache, to the committed frozen store
+and to the execution report. The stage hands back executed notebooks; turning them into page
+Markdown is the markdown stage's job.
+Public names: execute_posts, Executed, Report, PostRun, ExecutionCache, FrozenStore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from coursenotes.errors import CoursenotesError, ExecutionError
+from coursenotes.execution.cache import ExecutionCache
+from coursenotes.execution.frozen import FrozenStore
+from coursenotes.execution.kernels import executor_for
+from coursenotes.execution.outcome import Executed
+from coursenotes.execution.plan import Context, Job, plan
+from coursenotes.execution.refresh import check_refresh
+from coursenotes.execution.report import PostRun, Report
+from coursenotes.execution.runner import finish, run_all
+from coursenotes.settings import Settings
+from coursenotes.sources import Post
+
+__all__ = ["Executed", "ExecutionCache", "FrozenStore", "PostRun", "Report", "execute_posts"]
+
+
+def execute_posts(
+    posts: list[Post], settings: Settings, progress: Callable[[str], None] | None = None
+) -> tuple[dict[Post, Executed | CoursenotesError], Report]:
+    """Each post's executed notebook (or the error that stopped it), and the execution report."""
+    report = Report(progress)
+    check_refresh(posts, settings.root, settings.options)
+    ctx = Context(settings, executor_for(settings.gateway, settings.root), report)
+    results: dict[Post, Executed | CoursenotesError] = {}
+    jobs: list[Job] = []
+    for post in posts:
+        try:
+            step = plan(post, ctx)
+        except CoursenotesError as e:
+            if isinstance(e, ExecutionError):
+                report.add(PostRun(ctx.rel(post), post.url, "failed", message=e.message))
+            results[post] = e
+            continue
+        if isinstance(step, Job):
+            jobs.append(step)
+        else:
+            results[post] = step
+    for job, result in run_all(jobs, settings.options.jobs, ctx.executor):
+        try:
+            results[job.post] = finish(job, result, ctx)
+        except CoursenotesError as e:
+            results[job.post] = e
+    return {p: results[p] for p in posts}, report

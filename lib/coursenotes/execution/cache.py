@@ -1,0 +1,107 @@
+"""The execution cache: jupyter-cache in .jupyter_cache/, keyed on code, options, kernel and environment, never prose."""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import nbformat
+
+from coursenotes.execution.options import keyed_options
+from coursenotes.sources import code_cells
+
+FOLDER = ".jupyter_cache"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A cached execution: its key, each code cell's outputs, and what was recorded with it."""
+    key: str
+    cells: list[dict]
+    data: dict
+
+
+def key_notebook(nb, opts: dict, kernel: str, env: dict) -> nbformat.NotebookNode:
+    """What the cache key hashes: code cells with their keyed options, the kernel, the environment.
+
+    Markdown cells and source line numbers are left out, so a prose edit is a cache hit."""
+    cells = [{"cell_type": "code", "id": f"c{i}", "source": c.source, "metadata": {"coursenotes": {"options": keyed_options(c, opts)}},
+              "execution_count": None, "outputs": []} for i, c in enumerate(code_cells(nb))]
+    meta = {"kernelspec": {"name": kernel, "display_name": kernel}, "coursenotes": {"environment": env}}
+    # from_dict, not new_code_cell: validating each cell was a third of a no-op rebuild.
+    return nbformat.from_dict({"nbformat": 4, "nbformat_minor": 5, "metadata": meta, "cells": cells})
+
+
+def code_hash(nb, opts: dict, kernel: str) -> str:
+    """The frozen store's key: code, keyed options and kernel, but not the environment.
+
+    A machine without the GPU or fastai must still recognise the code it was given as frozen."""
+    cells = [[c.source, keyed_options(c, opts)] for c in code_cells(nb)]
+    return hashlib.sha256(json.dumps([kernel, cells], sort_keys=True).encode()).hexdigest()[:32]
+
+
+def cells_of(nb) -> list[dict]:
+    """Each code cell's outputs and execution count, in order."""
+    return [{"execution_count": c.get("execution_count"), "outputs": c.get("outputs", [])} for c in code_cells(nb)]
+
+
+def merge_outputs(nb, cells: list[dict]) -> nbformat.NotebookNode:
+    """A copy of the post's notebook with outputs put back into its code cells, by position."""
+    nb = copy.deepcopy(nb)
+    for cell, done in zip(code_cells(nb), cells):
+        cell.outputs = [nbformat.from_dict(o) for o in done.get("outputs", [])]
+        cell.execution_count = done.get("execution_count")
+    return nb
+
+
+@cache
+def cache_class():
+    """jupyter-cache's base class, hashing our `coursenotes` notebook metadata too (imported only when needed)."""
+    from jupyter_cache.cache.main import JupyterCacheBase
+
+    class PostCache(JupyterCacheBase):
+        """JupyterCacheBase whose key also covers the environment fingerprint in the notebook metadata."""
+
+        def create_hashed_notebook(self, nb, nb_metadata=("kernelspec", "coursenotes"), cell_metadata=None):
+            """jupyter-cache's hash over code cells, with our metadata key added."""
+            return super().create_hashed_notebook(nb, nb_metadata, cell_metadata)
+
+    return PostCache
+
+
+class ExecutionCache:
+    """The site's jupyter-cache, opened on first use."""
+
+    def __init__(self, root: Path):
+        self.folder, self._db = Path(root) / FOLDER, None
+
+    @property
+    def db(self):
+        """The jupyter-cache object."""
+        if self._db is None: self._db = cache_class()(str(self.folder))
+        return self._db
+
+    def key(self, key_nb) -> str:
+        """The cache key of a key notebook."""
+        return self.db.create_hashed_notebook(key_nb)[1]
+
+    def lookup(self, key_nb) -> Hit | None:
+        """The cached execution of exactly this code, options, kernel and environment, if any."""
+        try: record = self.db.match_cache_notebook(key_nb)
+        except KeyError: return None
+        # Read the executed notebook straight from jupyter-cache's folder: get_cache_bundle would
+        # commit an "accessed" time per post (an fsync each, most of a no-op rebuild) and validate it.
+        path = self.db._get_notebook_path_cache(record.hashkey)
+        try: executed = nbformat.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError): return None
+        return Hit(record.hashkey, cells_of(executed), dict(record.data or {}))
+
+    def store(self, executed, uri: str, data: dict) -> str:
+        """Cache a successful execution (the key notebook with outputs); its key."""
+        from jupyter_cache.base import CacheBundleIn
+        # Validity is ours to judge: cells with `eval: false` legitimately have no execution count.
+        record = self.db.cache_notebook_bundle(CacheBundleIn(executed, uri, data=data), check_validity=False, overwrite=True)
+        return record.hashkey

@@ -1,0 +1,71 @@
+"""What a post executes, with which `execute:` options and on which kernel (Quarto's rules)."""
+
+from __future__ import annotations
+
+from coursenotes.errors import FrontMatterError
+from coursenotes.settings import SiteConfig, check_execute
+from coursenotes.sources import Post, cell_options, code_cells
+
+DEFAULT_KERNEL = "python3"
+# Cell options that only change how a cell is shown, never what runs: left out of the cache
+# key so that editing a caption or hiding a cell's code does not re-run a training cell.
+PRESENTATION = frozenset(
+    {"echo", "output", "include", "label", "fig-cap", "fig-alt", "fig-subcap", "tbl-cap", "code-fold",
+     "code-summary", "code-line-numbers", "classes", "lst-label", "lst-cap"}
+)  # fmt: skip
+
+
+def execute_options(post: Post, config: SiteConfig) -> dict:
+    """Site `execute:` options (checked when the settings were read) overlaid by the post's own `execute:`."""
+    line = post.raw.key_lines.get("execute") if post.raw else None
+    own = post.meta.get("execute") or {}
+    if not isinstance(own, dict):
+        raise FrontMatterError(
+            "`execute` must be a mapping of options (eval, echo, error, freeze, ...)", post.source, line
+        )
+    return {**config.execute, **check_execute(own, FrontMatterError, post.source, line)}
+
+
+def cell_flag(cell, opts: dict, key: str, default: bool) -> bool:
+    """A cell's effective boolean option: its own `#|` value, else the post's, else the default."""
+    value = cell_options(cell).get(key, opts.get(key, default))
+    return value if isinstance(value, bool) else default
+
+
+def keyed_options(cell, opts: dict) -> dict:
+    """The options that change what a cell runs or keeps (so they belong in the cache key)."""
+    own = {k: v for k, v in cell_options(cell).items() if k not in PRESENTATION}
+    return {**own, "eval": cell_flag(cell, opts, "eval", True), "error": cell_flag(cell, opts, "error", False)}
+
+
+def names_jupyter(meta: dict) -> bool:
+    """A .md post opts into execution by naming a kernel or the jupyter engine."""
+    return bool(meta.get("jupyter")) or meta.get("engine") == "jupyter"
+
+
+def runs_code(post: Post, nb, opts: dict, execute: bool = True) -> bool:
+    """Whether the build executes this post (else it shows code, or an .ipynb's stored outputs)."""
+    if not execute or opts.get("enabled") is False:
+        return False
+    if post.kind == "ipynb" and opts.get("enabled") is not True:
+        return False
+    if post.kind == "md" and not names_jupyter(post.meta):
+        return False
+    return any(c.source.strip() and cell_flag(c, opts, "eval", True) for c in code_cells(nb))
+
+
+def kernel_name(post: Post, nb, config: SiteConfig) -> str:
+    """The post's `jupyter:` kernel, else a notebook's own kernelspec, else `_quarto.yml`'s, else python3."""
+    value = post.meta.get("jupyter")
+    if isinstance(value, dict):
+        value = value.get("kernel") or (value.get("kernelspec") or {}).get("name")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if value not in (None, True, False):
+        raise FrontMatterError(
+            "`jupyter` must name a kernel (e.g. `jupyter: python3`)",
+            post.source,
+            post.raw.key_lines.get("jupyter") if post.raw else None,
+        )
+    own = nb.metadata.get("kernelspec", {}).get("name") if post.kind == "ipynb" else None
+    return own or config.jupyter or DEFAULT_KERNEL

@@ -1,0 +1,66 @@
+"""Run the posts that have to run, side by side, and record each result in the cache, the frozen store and the report."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+from coursenotes.errors import ExecutionError
+from coursenotes.execution.cache import cells_of, merge_outputs
+from coursenotes.execution.frozen import Frozen
+from coursenotes.execution.kernels import Executor, Run, run_notebook
+from coursenotes.execution.outcome import Executed
+from coursenotes.execution.plan import Context, Job
+from coursenotes.execution.report import PostRun
+from coursenotes.sources import cell_line, code_cells
+
+
+def run(job: Job, executor: Executor) -> Run:
+    """Execute one job on a fresh kernel of the executor, in the post's folder: a plain result."""
+    cwd = job.post.source.parent.resolve()
+    return run_notebook(executor, job.key_nb, job.kernel, cwd, job.opts.get("timeout"))
+
+
+def run_all(jobs: list[Job], workers: int | None, executor: Executor) -> Iterator[tuple[Job, Run]]:
+    """Each job with its result, as each finishes: up to `workers` (default: the cores) at once, each on its own kernel."""
+    workers = min(len(jobs), max(1, workers or os.cpu_count() or 1))
+    if workers <= 1:
+        for job in jobs:
+            yield job, run(job, executor)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        running = {pool.submit(run, job, executor): job for job in jobs}
+        try:
+            for done in as_completed(running):
+                yield running[done], done.result()
+        finally:  # Ctrl-C: start no other post, let the running ones end
+            for future in running:
+                future.cancel()
+
+
+def failing_line(job: Job, cell: int | None) -> int | None:
+    """The source line of the n-th code cell (from 1), where the notebook stage recorded one."""
+    cells = code_cells(job.nb)
+    return cell_line(cells[cell - 1]) if cell and cell <= len(cells) else None
+
+
+def finish(job: Job, result: Run, ctx: Context) -> Executed | ExecutionError:
+    """Cache and freeze a successful run; an error naming the failing cell's line otherwise."""
+    post, seconds = job.post, time.perf_counter() - job.started
+    if not result.ok:
+        ctx.report.add(
+            PostRun(ctx.rel(post), post.url, "failed", seconds, job.kernel, code_hash=job.code_hash,
+                    message=result.message)
+        )  # fmt: skip
+        return ExecutionError(result.message, post.source, failing_line(job, result.cell))
+    data = {"seconds": round(result.seconds, 2), "environment": result.env, "kernel": job.kernel}
+    key = ctx.cache.store(result.nb, ctx.rel(post), data)
+    cells = cells_of(result.nb)
+    ctx.store.write(post.slug, Frozen(ctx.rel(post), job.kernel, job.code_hash, key, result.seconds, result.env, cells))
+    ctx.report.add(
+        PostRun(ctx.rel(post), post.url, "executed", seconds, job.kernel, key, job.code_hash,
+                round(result.seconds, 2), result.env)
+    )  # fmt: skip
+    return Executed(merge_outputs(job.nb, cells), job.opts, "executed")

@@ -1,0 +1,103 @@
+"""Pandoc markdown (with outputs) to an HTML fragment, through the shared Lua filters."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from coursenotes.errors import RenderError
+
+READER = "markdown+emoji-yaml_metadata_block"     # front matter was already split off
+TOC_MARKER = "<!--coursenotes:toc-->"
+TEMPLATE = Path(__file__).parent.parent / "templates" / "fragment.html"
+CACHE_DIR = Path(".coursenotes-cache") / "pandoc"     # git-ignored; safe to delete at any time
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A post body as HTML, and its table of contents (empty when too short to need one)."""
+    html: str
+    toc: str
+
+
+@cache
+def pandoc_path() -> str:
+    """The pandoc binary shipped by the pypandoc-binary wheel (pandoc is not on PATH)."""
+    import pypandoc
+    return pypandoc.get_pandoc_path()
+
+
+def filters(root: Path) -> list[Path]:
+    """The Lua filters of the site's `_extensions/coursenotes/`, in order."""
+    ext = root / "_extensions" / "coursenotes"
+    return sorted(ext.glob("*.lua")) if ext.is_dir() else []
+
+
+def pandoc_args(root: Path) -> list[str]:
+    """Arguments for one post: our reader, MathML (no CDN), highlighting classes, the filters."""
+    args = [pandoc_path(), "-f", READER, "-t", "html5", "--mathml", "--wrap=none", "--toc", "--toc-depth=3",
+            f"--template={TEMPLATE}", "--syntax-highlighting=pygments"]
+    return args + [f"--lua-filter={f}" for f in filters(root)]
+
+
+def split_toc(output: str) -> Fragment:
+    """Separate the body from the table of contents our template appends."""
+    body, _, toc = output.partition(TOC_MARKER)
+    return Fragment(body.strip() + "\n", toc.strip() if toc.count("<li") >= 3 else "")
+
+
+def render_markdown(markdown: str, root: Path, source: Path) -> Fragment:
+    """One pandoc run: markdown in, fragment out; a RenderError naming the post on failure."""
+    try: proc = subprocess.run(pandoc_args(root), input=markdown.encode(), capture_output=True, cwd=root, timeout=120)
+    except subprocess.TimeoutExpired: raise RenderError("pandoc took over 120 s", source) from None
+    if proc.returncode != 0:
+        msg = proc.stderr.decode(errors="replace").strip().splitlines() or [f"pandoc exited {proc.returncode}"]
+        raise RenderError(f"pandoc: {msg[0]}", source)
+    return split_toc(proc.stdout.decode())
+
+
+def render_key(markdown: str, root: Path) -> str:
+    """Hash of everything pandoc's output depends on: its arguments, filters, template and the input."""
+    h = hashlib.sha256("\0".join(pandoc_args(root)).encode())
+    for path in [TEMPLATE, Path(pandoc_path()), *filters(root)]:
+        stat = path.stat()                    # the binary by size and time: hashing 200 MB each build is slow
+        h.update(path.read_bytes() if path.suffix in (".lua", ".html") else f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    h.update(markdown.encode())
+    return h.hexdigest()
+
+
+def cached(root: Path, key: str) -> Fragment | None:
+    """A fragment rendered earlier from the same input, if any."""
+    try: data = json.loads((root / CACHE_DIR / f"{key}.json").read_text())
+    except (OSError, ValueError): return None
+    return Fragment(data["html"], data["toc"])
+
+
+def remember(root: Path, key: str, fragment: Fragment) -> None:
+    """Keep a fragment for the next build; a failed write only costs speed."""
+    path = root / CACHE_DIR / f"{key}.json"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"html": fragment.html, "toc": fragment.toc}))
+        os.replace(tmp, path)               # atomic: a concurrent build never reads half a file
+    except OSError: pass
+
+
+def render_all(items: list[tuple[str, Path]], root: Path, jobs: int | None = None) -> list[Fragment | RenderError]:
+    """Render many posts in parallel (pandoc is a process, so threads suffice); errors are returned, not raised."""
+    def one(item):
+        key = render_key(item[0], root)
+        hit = cached(root, key)
+        if hit: return hit
+        try: fragment = render_markdown(item[0], root, item[1])
+        except RenderError as e: return e
+        remember(root, key, fragment)
+        return fragment
+    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
+        return list(pool.map(one, items))

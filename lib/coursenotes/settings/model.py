@@ -1,0 +1,101 @@
+"""The typed settings a build runs with: the site's, our tool's, the gateway's and the command line's."""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coursenotes.urls import absolute_url
+
+DEFAULT_PACKAGES = ("torch", "fastai", "numpy", "pandas", "matplotlib")
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One navbar entry."""
+
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class ToolSettings:
+    """`[tool.coursenotes]` in pyproject.toml: settings only coursenotes knows."""
+
+    fingerprint_packages: tuple[str, ...] = DEFAULT_PACKAGES  # their versions go into the execution cache key
+    gateway_url: str = ""
+    gateway_token: str = ""
+    gateway_root: str = ""  # the repository's path on the gateway host; "" = the same path as here
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything the build needs to know about the site as a whole (from `_quarto.yml`)."""
+
+    root: Path
+    title: str = "Course notes"
+    site_url: str = ""
+    description: str = ""
+    lang: str = "en"
+    author: str = ""
+    navbar: tuple[NavLink, ...] = ()
+    execute: dict = field(default_factory=dict)  # site-wide `execute:` options, validated
+    jupyter: str | None = None  # site-wide kernel name
+    tool: ToolSettings = field(default_factory=ToolSettings)
+
+    @property
+    def posts_dir(self) -> Path:
+        """Where the posts live."""
+        return self.root / "posts"
+
+    def absolute(self, url_path: str) -> str:
+        """An absolute URL for a site path, from `website.site-url`."""
+        return absolute_url(self.site_url, url_path)
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    """Where the gateway is, its token, and where this repository is on the gateway host."""
+
+    url: str
+    token: str = ""
+    root: str = ""
+
+    @property
+    def label(self) -> str:
+        """How messages name the gateway: its URL without any credentials in it."""
+        parts = urllib.parse.urlsplit(self.url)
+        host = parts.hostname or ""
+        netloc = f"[{host}]" if ":" in host else host
+        netloc += f":{parts.port}" if parts.port else ""
+        return f"gateway {urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, '', ''))}"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the author asked for on the command line."""
+
+    drafts: bool = False
+    out: Path | None = None
+    jobs: int | None = None
+    frozen: bool = False
+    refresh: tuple[str, ...] | None = None  # None: no refresh; (): every post; else these posts
+    search: bool = True  # index with pagefind (skipped, with a note, when not installed)
+    execute: bool = True  # False: show code without running it (`quarto render --no-execute`)
+    gateway_url: str | None = None  # --gateway-url, over the environment and [tool.coursenotes]
+    gateway_token: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One build's settings, resolved and validated."""
+
+    site: SiteConfig
+    options: BuildOptions
+    gateway: GatewaySettings | None = None  # None: kernels run locally
+
+    @property
+    def root(self) -> Path:
+        """The site's folder."""
+        return self.site.root

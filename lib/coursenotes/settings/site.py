@@ -1,0 +1,77 @@
+"""Site settings from `_quarto.yml`: Quarto's own keys, read and checked once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from coursenotes.errors import ConfigError
+from coursenotes.files import read_text
+from coursenotes.settings.execute import check_execute
+from coursenotes.settings.model import NavLink, SiteConfig, ToolSettings
+from coursenotes.urls import site_href
+
+QUARTO_FILE = "_quarto.yml"
+
+
+def load_yaml(path: Path) -> dict:
+    """A YAML mapping from path, with a ConfigError naming the line on failure."""
+    try:
+        data = yaml.safe_load(read_text(path))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise ConfigError(f"invalid YAML: {getattr(e, 'problem', e)}", path, mark.line + 1 if mark else None) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError("must be a YAML mapping", path, 1)
+    return data
+
+
+def navbar_links(website: dict, path: Path) -> tuple[NavLink, ...]:
+    """Navbar entries from Quarto's `website.navbar.left/right` lists."""
+    nav = website.get("navbar") or {}
+    if not isinstance(nav, dict):
+        raise ConfigError("website.navbar must be a mapping", path)
+    links = []
+    for item in (nav.get("left") or []) + (nav.get("right") or []):
+        if isinstance(item, str):
+            links.append(NavLink(Path(item).stem.replace("-", " ").title(), site_href(item)))
+        elif isinstance(item, dict) and item.get("href"):
+            links.append(NavLink(str(item.get("text") or item["href"]), site_href(str(item["href"]))))
+    return tuple(links)
+
+
+def site_kernel(data: dict) -> str | None:
+    """The site-wide kernel from `jupyter:` (a name, or Quarto's mapping form)."""
+    jupyter = data.get("jupyter")
+    if isinstance(jupyter, dict):
+        jupyter = jupyter.get("kernel") or jupyter.get("kernelspec", {}).get("name")
+    return str(jupyter) if jupyter else None
+
+
+def load_site(root: Path, tool: ToolSettings | None = None) -> SiteConfig:
+    """Read `_quarto.yml` under root; a site without one gets defaults."""
+    path = root / QUARTO_FILE
+    data = load_yaml(path) if path.exists() else {}
+    website = data.get("website") or {}
+    if not isinstance(website, dict):
+        raise ConfigError("`website` must be a mapping", path)
+    execute = data.get("execute") or {}
+    if not isinstance(execute, dict):
+        raise ConfigError("`execute` must be a mapping", path)
+    check_execute(execute, ConfigError, path, None)
+    author = data.get("author") or website.get("author") or ""
+    return SiteConfig(
+        root=root,
+        title=str(website.get("title") or "Course notes"),
+        site_url=str(website.get("site-url") or ""),
+        description=str(website.get("description") or ""),
+        lang=str(data.get("lang") or "en"),
+        author=str(author),
+        navbar=navbar_links(website, path),
+        execute=execute,
+        jupyter=site_kernel(data),
+        tool=tool or ToolSettings(),
+    )

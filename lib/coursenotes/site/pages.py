@@ -1,0 +1,55 @@
+"""Page templates: Jinja2 over the package's templates, with links relative to each page."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+from coursenotes import __version__
+from coursenotes.settings import SiteConfig
+from coursenotes.sources import slugify
+from coursenotes.urls import has_scheme, relative_link
+
+
+@cache
+def templates() -> jinja2.Environment:
+    """The Jinja2 environment over the package's templates (compiled once per process)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("coursenotes", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def tag_url(name: str) -> str:
+    """The URL of a tag's page."""
+    return f"/tags/{slugify(name)}/"
+
+
+class Pages:
+    """Renders templates for one site, with links relative to each page."""
+
+    def __init__(self, config: SiteConfig, search: bool = False):
+        self.config, self.env, self.search = config, templates(), search
+
+    def link_from(self, url: str):
+        """How a page at `url` links to a site path (404 is served at any depth, so its links are absolute)."""
+        if url == "/404.html":
+            return lambda to: to if has_scheme(to) else "/" + to.lstrip("/")
+        return lambda to: relative_link(url, to)
+
+    def render(self, template: str, url: str, **context) -> bytes:
+        """One page at `url`."""
+        html = self.env.get_template(template).render(
+            site=self.config,
+            version=__version__,
+            link=self.link_from(url),
+            absolute=self.config.absolute,
+            search=self.search,
+            tag_url=tag_url,
+            **context,
+        )
+        return html.encode()

@@ -1,0 +1,30 @@
+"""The sources stage: posts/ on disk to Post values and nbformat notebooks.
+
+Discovery, front matter, slugs, reading time, Markdown fences, and the notebook shape
+(code cells carry their `#|` options and source line; see cells.py) that every later stage reads.
+Public names: Post, discover, read_post, post_name, to_notebook, slugify, split_date_prefix,
+cell_options, cell_line, code_cells, fence_blocks, ticks_for, cell_text.
+"""
+
+from coursenotes.sources.cells import cell_line, cell_options, code_cells
+from coursenotes.sources.fences import fence_blocks, ticks_for
+from coursenotes.sources.frontmatter import cell_text
+from coursenotes.sources.notebook import to_notebook
+from coursenotes.sources.posts import Post, discover, post_name, read_post
+from coursenotes.sources.slugs import slugify, split_date_prefix
+
+__all__ = [
+    "Post",
+    "cell_line",
+    "cell_options",
+    "cell_text",
+    "code_cells",
+    "discover",
+    "fence_blocks",
+    "post_name",
+    "read_post",
+    "slugify",
+    "split_date_prefix",
+    "ticks_for",
+    "to_notebook",
+]

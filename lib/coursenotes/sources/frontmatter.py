@@ -1,0 +1,90 @@
+"""Split a source file into YAML front matter and body, keeping line numbers for errors."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from coursenotes.errors import FrontMatterError, PostError
+from coursenotes.files import read_text
+
+FENCE = "---"
+
+
+class TextDateLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a bad date is our error (with its line), not PyYAML's crash."""
+
+
+TextDateLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A post's raw parts: front matter, key line numbers, body text (md/qmd) or notebook (ipynb)."""
+    path: Path
+    meta: dict
+    key_lines: dict = field(default_factory=dict)   # front-matter key -> 1-based line in the file
+    body: str = ""
+    body_line: int = 1                               # line of the file where body starts
+    notebook: dict | None = None                     # parsed .ipynb JSON, front-matter cell removed
+
+
+def parse_yaml(text: str, path: Path, first_line: int) -> tuple[dict, dict]:
+    """Front-matter YAML as a dict plus each top-level key's file line."""
+    try:
+        node = yaml.compose(text, Loader=TextDateLoader)
+        meta = yaml.load(text, Loader=TextDateLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        line = first_line + mark.line if mark else first_line
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise FrontMatterError(f"invalid YAML front matter: {problem}", path, line) from None
+    if meta is None: return {}, {}
+    if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
+        raise FrontMatterError("front matter must be a YAML mapping (key: value lines)", path, first_line)
+    lines = {k.value: first_line + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    return meta, lines
+
+
+def split_markdown(text: str, path: Path) -> Source:
+    """Front matter between leading `---` lines, and the body after it."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != FENCE:
+        raise FrontMatterError("no front matter: the file must start with a `---` line, YAML, and `---`", path, 1)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    if end is None: raise FrontMatterError("front matter is not closed: add a `---` line after it", path, 1)
+    meta, key_lines = parse_yaml("".join(lines[1:end]), path, 2)
+    return Source(path, meta, key_lines, "".join(lines[end + 1:]), end + 2)
+
+
+def cell_text(cell: dict) -> str:
+    """A notebook cell's source as one string (nbformat allows a list of lines)."""
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def split_notebook(text: str, path: Path) -> Source:
+    """Front matter from the first raw or markdown cell of a notebook (Quarto's convention)."""
+    try: nb = json.loads(text)
+    except json.JSONDecodeError as e: raise PostError(f"not a valid notebook (JSON): {e.msg}", path, e.lineno) from None
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list): raise PostError("not a valid notebook: no `cells` list", path)
+    first = next((i for i, c in enumerate(cells) if cell_text(c).strip()), None)
+    if first is None or cells[first].get("cell_type") not in ("raw", "markdown") \
+            or not cell_text(cells[first]).lstrip().startswith(FENCE):
+        raise FrontMatterError("no front matter: the first cell must be a raw cell holding `---`, YAML, `---`", path)
+    try: src = split_markdown(cell_text(cells[first]).lstrip(), path)
+    except FrontMatterError as e: raise FrontMatterError(f"cell {first + 1}: {e.message}", path) from None
+    rest = dict(nb, cells=cells[first + 1:])
+    if src.body.strip(): rest["cells"] = [{"cell_type": "markdown", "metadata": {}, "source": src.body}] + rest["cells"]
+    return Source(path, src.meta, {}, "", 1, rest)
+
+
+def read_source(path: Path) -> Source:
+    """Read and split a .md/.qmd/.ipynb post."""
+    text = read_text(path)
+    return split_notebook(text, path) if path.suffix == ".ipynb" else split_markdown(text, path)
