@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python bench/build_prose_posts.py [N]
 """
+
 from __future__ import annotations
 
 import os
@@ -20,13 +21,19 @@ sys.path.insert(0, str(REPO / "lib"))
 from coursenotes import render  # noqa: E402
 from coursenotes.build import build  # noqa: E402
 
-WORDS = "model data learner batch epoch loss weights gradient layer image label tensor metric the a of to and".split()
+WORDS = ["model", "data", "learner", "batch", "epoch", "loss", "weights", "gradient", "layer"]
+WORDS += ["image", "label", "tensor", "metric", "the", "a", "of", "to", "and"]
 
 
 def prose(rng: random.Random, paragraphs: int) -> str:
     """Paragraphs of filler text with a heading, a table, a code fence and a diagram."""
-    parts = ["## Notes", *(" ".join(rng.choices(WORDS, k=120)) + "." for _ in range(paragraphs)),
-             "| a | b |\n|---|---|\n| 1 | 2 |", "```python\nprint('hello')\n```", "```mermaid\nflowchart LR\n  A --> B\n```"]
+    parts = [
+        "## Notes",
+        *(" ".join(rng.choices(WORDS, k=120)) + "." for _ in range(paragraphs)),
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "```python\nprint('hello')\n```",
+        "```mermaid\nflowchart LR\n  A --> B\n```",
+    ]
     return "\n\n".join(parts)
 
 
@@ -40,7 +47,8 @@ def make_site(root: Path, n: int) -> None:
     for i in range(n):
         tags = rng.sample(["python", "fast.ai", "courses", "math", "notes"], 2)
         (root / "posts" / f"2024-01-{1 + i % 28:02d}-post-{i}.md").write_text(
-            f"---\ntitle: Post {i}\ntags: {tags}\ndescription: Number {i}\n---\n\n{prose(rng, 8)}\n")
+            f"---\ntitle: Post {i}\ntags: {tags}\ndescription: Number {i}\n---\n\n{prose(rng, 8)}\n"
+        )
 
 
 def main(n: int) -> None:
@@ -49,7 +57,8 @@ def main(n: int) -> None:
     real_run = subprocess.run
 
     def counting_run(args, *a, **kw):
-        if args and args[0] == render.pandoc_path(): calls.append(1)
+        if args and args[0] == render.pandoc_path():
+            calls.append(1)
         return real_run(args, *a, **kw)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -60,8 +69,10 @@ def main(n: int) -> None:
             result = build(root)
             seconds = time.perf_counter() - start
         assert result.ok, result.errors
-    print(f"{n} prose posts built in {seconds:.2f} s on {os.cpu_count()} cores "
-          f"({seconds / n * 1000:.0f} ms a post); pandoc runs: {len(calls)} ({len(calls) / n:.1f} a post)")
+    print(
+        f"{n} prose posts built in {seconds:.2f} s on {os.cpu_count()} cores "
+        f"({seconds / n * 1000:.0f} ms a post); pandoc runs: {len(calls)} ({len(calls) / n:.1f} a post)"
+    )
 
 
 if __name__ == "__main__":

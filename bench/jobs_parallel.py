@@ -4,6 +4,7 @@ Usage: .venv/bin/python bench/jobs_parallel.py [--posts 6] [--sleep 2] [--jobs 2
                                               [--gateway-url URL --gateway-token TOKEN]
 Each build gets a fresh copy of the site, so nothing is cached. Exit status 1 when the ratio is over 0.75.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,10 +28,12 @@ def make_site(root: Path, posts: int, sleep: float) -> None:
     (root / "posts").mkdir(parents=True)
     (root / "_quarto.yml").write_text("project:\n  type: website\nwebsite:\n  title: Bench\n")
     (root / "_extensions").symlink_to(REPO / "_extensions")
-    if (REPO / "node_modules").exists(): (root / "node_modules").symlink_to(REPO / "node_modules")
+    if (REPO / "node_modules").exists():
+        (root / "node_modules").symlink_to(REPO / "node_modules")
     for i in range(posts):
         (root / "posts" / f"2024-01-{i + 1:02d}-sleep-{i}.qmd").write_text(
-            f"---\ntitle: Sleep {i}\n---\n\n```{{python}}\nimport time\ntime.sleep({sleep})\nprint({i})\n```\n")
+            f"---\ntitle: Sleep {i}\n---\n\n```{{python}}\nimport time\ntime.sleep({sleep})\nprint({i})\n```\n"
+        )
 
 
 def timed_build(work: Path, name: str, args, jobs: int) -> float:
@@ -38,12 +41,19 @@ def timed_build(work: Path, name: str, args, jobs: int) -> float:
     root = work / name
     make_site(root, args.posts, args.sleep)
     start = time.perf_counter()
-    options = BuildOptions(jobs=jobs, out=root / "_site", search=False,  # time execution, not indexing
-                           gateway_url=args.gateway_url, gateway_token=args.gateway_token)
+    options = BuildOptions(
+        jobs=jobs,
+        out=root / "_site",
+        search=False,  # time execution, not indexing
+        gateway_url=args.gateway_url,
+        gateway_token=args.gateway_token,
+    )
     result = build(root, options)
     seconds = time.perf_counter() - start
-    if not result.ok: sys.exit("build failed:\n" + "\n".join(map(str, result.errors)))
-    if result.report.counts() != {"executed": args.posts}: sys.exit(f"expected every post executed: {result.report.counts()}")
+    if not result.ok:
+        sys.exit("build failed:\n" + "\n".join(map(str, result.errors)))
+    if result.report.counts() != {"executed": args.posts}:
+        sys.exit(f"expected every post executed: {result.report.counts()}")
     return seconds
 
 

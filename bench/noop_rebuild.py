@@ -7,6 +7,7 @@ applies to; the machine is shared, so all three are printed), then once as a fre
 `coursenotes build` process (adds Python start-up and imports). Exit status 1 when a rebuild
 starts a kernel or executes anything, or the best one takes 1 s or more.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,12 +33,14 @@ def make_site(root: Path, posts: int, freeze: str) -> None:
     execute_opts = f"execute:\n  freeze: {freeze}\n" if freeze else ""
     (root / "_quarto.yml").write_text(f"project:\n  type: website\nwebsite:\n  title: Bench\n{execute_opts}")
     (root / "_extensions").symlink_to(REPO / "_extensions")
-    if (REPO / "node_modules").exists(): (root / "node_modules").symlink_to(REPO / "node_modules")
+    if (REPO / "node_modules").exists():
+        (root / "node_modules").symlink_to(REPO / "node_modules")
     for i in range(posts):
         (root / "posts" / f"2024-01-{i % 28 + 1:02d}-post-{i}.qmd").write_text(
             f"---\ntitle: Post {i}\ntags: [bench]\n---\n\nA paragraph of prose about post {i}.\n\n"
             f"```{{python}}\nsquares = [n * n for n in range({i + 3})]\nprint(sum(squares))\n```\n\n"
-            f"More prose.\n\n```{{python}}\n{{'post': {i}, 'max': max(squares)}}\n```\n")
+            f"More prose.\n\n```{{python}}\n{{'post': {i}, 'max': max(squares)}}\n```\n"
+        )
 
 
 def main() -> int:
@@ -50,7 +53,8 @@ def main() -> int:
         make_site(root, args.posts, args.freeze)
         start = time.perf_counter()
         first = build(root)
-        if not first.ok: sys.exit("first build failed:\n" + "\n".join(map(str, first.errors)))
+        if not first.ok:
+            sys.exit("first build failed:\n" + "\n".join(map(str, first.errors)))
         print(f"first build: {first.report.summary()} in {time.perf_counter() - start:.1f} s")
 
         started = []
@@ -64,12 +68,18 @@ def main() -> int:
         execute.new_client = real
         again, seconds = runs[-1], min(times)
         cli_start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "coursenotes", "build", "--root", str(root)], capture_output=True,
-                              text=True, env={**os.environ, "PYTHONPATH": str(REPO / "lib")})
+        proc = subprocess.run(
+            [sys.executable, "-m", "coursenotes", "build", "--root", str(root)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO / "lib")},
+        )
         cli = time.perf_counter() - cli_start
-    print(f"no-op rebuild of {args.posts} executed posts: {seconds:.2f} s in-process, best of "
-          f"{', '.join(f'{t:.2f}' for t in times)} ({again.report.summary()}, {len(started)} kernel(s) started; "
-          f"limit {LIMIT:g} s)")
+    print(
+        f"no-op rebuild of {args.posts} executed posts: {seconds:.2f} s in-process, best of "
+        f"{', '.join(f'{t:.2f}' for t in times)} ({again.report.summary()}, {len(started)} kernel(s) started; "
+        f"limit {LIMIT:g} s)"
+    )
     print(f"same rebuild as a fresh `coursenotes build` process: {cli:.2f} s (exit {proc.returncode})")
     ok = all(r.ok and not r.report.counts().get("executed") for r in runs) and not started and seconds < LIMIT
     return 0 if ok else 1

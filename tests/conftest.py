@@ -1,4 +1,5 @@
 """Shared fixtures: small throwaway sites built from text."""
+
 from __future__ import annotations
 
 import textwrap
@@ -27,7 +28,8 @@ class SiteMaker:
         (root / "posts").mkdir(parents=True, exist_ok=True)
         (root / "_quarto.yml").write_text(QUARTO)
         (root / "_extensions").symlink_to(REPO / "_extensions", target_is_directory=True)
-        if (REPO / "node_modules").exists(): (root / "node_modules").symlink_to(REPO / "node_modules")
+        if (REPO / "node_modules").exists():
+            (root / "node_modules").symlink_to(REPO / "node_modules")
 
     def post(self, rel: str, text: str) -> Path:
         """Write posts/<rel> with dedented text."""
@@ -47,6 +49,8 @@ def site(tmp_path) -> SiteMaker:
     return SiteMaker(tmp_path / "site")
 
 
-def simple_post(title: str, tags: str = "[]", date: str = "2024-01-01", body: str = "Some words.", extra: str = "") -> str:
+def simple_post(
+    title: str, tags: str = "[]", date: str = "2024-01-01", body: str = "Some words.", extra: str = ""
+) -> str:
     """A minimal valid post."""
-    return f"---\ntitle: \"{title}\"\ndate: {date}\ntags: {tags}\n{extra}---\n\n{body}\n"
+    return f'---\ntitle: "{title}"\ndate: {date}\ntags: {tags}\n{extra}---\n\n{body}\n'

@@ -1,12 +1,13 @@
 """Locating browser assets: the npm-installed mermaid.js and the package's own files."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from coursenotes.site.assets import mermaid_js, package_assets
 from coursenotes.errors import ConfigError
+from coursenotes.site.assets import mermaid_js, package_assets
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,14 +1,15 @@
 """Whole-site builds: pages, tags, feeds, drafts, the atomic swap, errors."""
+
 import hashlib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from coursenotes.cli import main
-from coursenotes.build import BuildOptions, build
-from coursenotes.urls import relative_link
 from tests.conftest import simple_post
+
+from coursenotes.build import BuildOptions, build
+from coursenotes.cli import main
+from coursenotes.urls import relative_link
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -49,7 +50,11 @@ flowchart LR
 
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under folder with its hash, to compare trees byte for byte."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_hand_written_post_builds_with_table_code_and_diagrams(site):
@@ -65,7 +70,7 @@ def test_hand_written_post_builds_with_table_code_and_diagrams(site):
     assert 'href="https://docs.fast.ai"' in page
     for tag in ("fast.ai", "python", "courses"):
         assert 'href="../../posts/lesson-1/"' in site.read(f"tags/{tag}/index.html")
-    assert 'mermaid.min.js' in page and (site.root / "_site/assets/mermaid.min.js").stat().st_size > 100_000
+    assert "mermaid.min.js" in page and (site.root / "_site/assets/mermaid.min.js").stat().st_size > 100_000
 
 
 def test_index_lists_newest_first_with_details(site):
@@ -123,7 +128,9 @@ def test_feeds_parse_back_with_absolute_urls(site):
 def test_sitemap_and_404(site):
     site.post("a.md", simple_post("A", "[x]"))
     assert build(site.root).ok
-    urls = [u.text for u in ET.fromstring(site.read("sitemap.xml")).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    urls = [
+        u.text for u in ET.fromstring(site.read("sitemap.xml")).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
     assert "https://notes.example.org/posts/a/" in urls and "https://notes.example.org/tags/x/" in urls
     page404 = site.read("404.html")
     assert "Page not found" in page404 and 'href="/assets/site.css"' in page404
@@ -175,8 +182,15 @@ def test_quarto_python_fences_show_as_code(site):
     assert 'class="sourceCode python"' in page and "#|" not in page and "{python}" not in page
 
 
-@pytest.mark.parametrize("frm, to, rel", [("/", "/tags/", "tags/"), ("/posts/a/", "/tags/b/", "../../tags/b/"),
-                                          ("/posts/a/", "/", "../../"), ("/tags/", "/assets/site.css", "../assets/site.css")])
+@pytest.mark.parametrize(
+    "frm, to, rel",
+    [
+        ("/", "/tags/", "tags/"),
+        ("/posts/a/", "/tags/b/", "../../tags/b/"),
+        ("/posts/a/", "/", "../../"),
+        ("/tags/", "/assets/site.css", "../assets/site.css"),
+    ],
+)
 def test_relative_links(frm, to, rel):
     assert relative_link(frm, to) == rel
 
@@ -202,7 +216,10 @@ def test_cli_version_and_help(capsys):
 
 
 def test_quarto_mermaid_cell_options_become_id_and_caption(site):
-    site.post("m/index.qmd", '---\ntitle: M\n---\n\n```{mermaid}\n%%| label: fig-flow\n%%| fig-cap: "Data & flow"\nflowchart LR\n  A --> B\n```\n')
+    site.post(
+        "m/index.qmd",
+        '---\ntitle: M\n---\n\n```{mermaid}\n%%| label: fig-flow\n%%| fig-cap: "Data & flow"\nflowchart LR\n  A --> B\n```\n',
+    )
     assert build(site.root, BuildOptions(execute=False)).ok
     page = site.read("posts/m/index.html")
     assert '<figure class="diagram" id="fig-flow">' in page and "<figcaption>Data &amp; flow</figcaption>" in page

@@ -1,9 +1,11 @@
 """`coursenotes check`: one `path:line: message` per problem, exit 1 when there is any."""
+
 import json
+
+from tests.conftest import simple_post
 
 from coursenotes.authoring.check import check, tag_key
 from coursenotes.cli import main
-from tests.conftest import simple_post
 
 GOOD = """\
 ---
@@ -55,8 +57,10 @@ def test_front_matter_dates_and_duplicate_slugs(site):
     found = problems_of(site)
     assert any(p.startswith("posts/no-title.md:1: missing `title`") for p in found)
     assert any(p.startswith("posts/bad-date.md:3: bad date '2024-13-45'") for p in found)
-    assert "posts/2024-05-01-prefix/index.md:3: date 2024-05-02 does not match the name's date prefix 2024-05-01: " \
-           "change one of them" in found
+    assert (
+        "posts/2024-05-01-prefix/index.md:3: date 2024-05-02 does not match the name's date prefix 2024-05-01: "
+        "change one of them" in found
+    )
     assert any(p.startswith("posts/twin.md: duplicate slug 'twin'") for p in found)
 
 
@@ -72,9 +76,17 @@ def test_near_duplicate_tags_point_at_the_less_used_spelling(site):
 
 
 def test_missing_images_alt_text_and_files(site):
-    site.post("2024-01-01-pics/index.md", simple_post("Pics", body=(
-        "![Loss](loss.png)\n\n![](there.png)\n\n<img src=\"gone.png\" alt=\"x\">\n\n"
-        "[notebook](gone.ipynb) and [sub](data/x.csv)"), extra="image: cover.png\n"))
+    site.post(
+        "2024-01-01-pics/index.md",
+        simple_post(
+            "Pics",
+            body=(
+                '![Loss](loss.png)\n\n![](there.png)\n\n<img src="gone.png" alt="x">\n\n'
+                "[notebook](gone.ipynb) and [sub](data/x.csv)"
+            ),
+            extra="image: cover.png\n",
+        ),
+    )
     (site.root / "posts/2024-01-01-pics/there.png").write_bytes(b"png")
     (site.root / "posts/2024-01-01-pics/data").mkdir()
     (site.root / "posts/2024-01-01-pics/data/x.csv").write_text("1")
@@ -88,15 +100,24 @@ def test_missing_images_alt_text_and_files(site):
         f"{p}:12: missing image 'gone.png': no such file in posts/2024-01-01-pics/",
         f"{p}:14: missing file 'gone.ipynb': no such file in posts/2024-01-01-pics/",
         "posts/single.md:7: image 'plot.png': a single-file post has no folder for files; "
-        "move the post to posts/single/index.md"]
+        "move the post to posts/single/index.md",
+    ]
 
 
 def test_internal_links_that_lead_nowhere(site):
     good_site(site)
     site.post("draft.md", simple_post("Draft", extra="published: false\n"))
-    site.post("links.md", simple_post("Links", "[python]", body=(
-        "[a](/posts/nowhere/) [b](../2024-03-01-good/) [c](/tags/nope/) [d](../draft/)\n"
-        "[e](/posts/good/index.html) [f](/posts/good) [g](/posts/good/square.png) [h](/posts/good/none.png)")))
+    site.post(
+        "links.md",
+        simple_post(
+            "Links",
+            "[python]",
+            body=(
+                "[a](/posts/nowhere/) [b](../2024-03-01-good/) [c](/tags/nope/) [d](../draft/)\n"
+                "[e](/posts/good/index.html) [f](/posts/good) [g](/posts/good/square.png) [h](/posts/good/none.png)"
+            ),
+        ),
+    )
     found = problems_of(site)
     assert found == [
         "posts/links.md:7: broken link '/posts/nowhere/': no post, tag or page at /posts/nowhere/",
@@ -104,29 +125,45 @@ def test_internal_links_that_lead_nowhere(site):
         "did you mean /posts/good/?",
         "posts/links.md:7: broken link '/tags/nope/': no post, tag or page at /tags/nope/",
         "posts/links.md:7: link '../draft/' goes to a draft (/posts/draft/), which is not published",
-        "posts/links.md:8: broken link '/posts/good/none.png': no post, tag or page at /posts/good/none.png"]
+        "posts/links.md:8: broken link '/posts/good/none.png': no post, tag or page at /posts/good/none.png",
+    ]
 
 
 def test_drafts_may_link_drafts_and_placeholders_only_matter_when_published(site):
     from coursenotes.authoring.scaffold import DESCRIPTION
+
     site.post("d1.md", simple_post("D1", body="[d2](../d2/)", extra=f"published: false\ndescription: {DESCRIPTION}\n"))
     site.post("d2.md", simple_post("D2", extra="draft: true\n"))
     assert problems_of(site) == []
     site.post("d1.md", simple_post("D1", body="[d2](../d2/)", extra=f"description: {DESCRIPTION}\n"))
     assert problems_of(site) == [
         "posts/d1.md:5: `description` is still the placeholder: say what the post covers",
-        "posts/d1.md:8: link '../d2/' goes to a draft (/posts/d2/), which is not published"]
+        "posts/d1.md:8: link '../d2/' goes to a draft (/posts/d2/), which is not published",
+    ]
 
 
 def test_notebook_problems_name_the_cell(site):
-    nb = {"cells": [{"cell_type": "raw", "metadata": {}, "source": "---\ntitle: NB\ndate: 2024-01-01\n---"},
-                    {"cell_type": "markdown", "metadata": {}, "source": "# Hi"},
-                    {"cell_type": "markdown", "metadata": {}, "source": ["See ", "[x](/posts/nowhere/)"]},
-                    {"cell_type": "code", "metadata": {}, "source": "'[y](/posts/nowhere/)'", "outputs": [],
-                     "execution_count": None}],
-          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {"cell_type": "raw", "metadata": {}, "source": "---\ntitle: NB\ndate: 2024-01-01\n---"},
+            {"cell_type": "markdown", "metadata": {}, "source": "# Hi"},
+            {"cell_type": "markdown", "metadata": {}, "source": ["See ", "[x](/posts/nowhere/)"]},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": "'[y](/posts/nowhere/)'",
+                "outputs": [],
+                "execution_count": None,
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     site.post("nb/index.ipynb", json.dumps(nb))
-    assert problems_of(site) == ["posts/nb/index.ipynb: cell 3: broken link '/posts/nowhere/': no post, tag or page at /posts/nowhere/"]
+    assert problems_of(site) == [
+        "posts/nb/index.ipynb: cell 3: broken link '/posts/nowhere/': no post, tag or page at /posts/nowhere/"
+    ]
 
 
 def test_cli_prints_one_line_per_problem_and_exits_1(site, capsys, monkeypatch):
@@ -138,5 +175,6 @@ def test_cli_prints_one_line_per_problem_and_exits_1(site, capsys, monkeypatch):
     assert out.splitlines() == [
         "posts/a.md:4: tag 'fastai' is a near-duplicate of 'fast.ai' (used by 1 post(s)): use one spelling",
         "posts/a.md:7: image 'x.png': a single-file post has no folder for files; move the post to posts/a/index.md",
-        "posts/a.md:7: image 'x.png' has no alt text: say what it shows, ![a plot of the loss](x.png)"]
+        "posts/a.md:7: image 'x.png' has no alt text: say what it shows, ![a plot of the loss](x.png)",
+    ]
     assert "3 problem(s) in 1 file(s)" in err

@@ -1,4 +1,5 @@
 """What executes, merged options, kernels, cache keys and the frozen store: no kernel started."""
+
 from __future__ import annotations
 
 import base64
@@ -7,18 +8,20 @@ import json
 import nbformat
 import pytest
 
-from coursenotes.execution.kernels import local as execute
-from coursenotes.execution.cache import ExecutionCache, code_hash, key_notebook
+from coursenotes.build import BuildOptions, build
 from coursenotes.cli import main
-from coursenotes.settings import load_config
 from coursenotes.errors import ConfigError, FrontMatterError
-from coursenotes.execution.options import execute_options, kernel_name, runs_code
+from coursenotes.execution.cache import ExecutionCache, code_hash, key_notebook
 from coursenotes.execution.frozen import Frozen, FrozenStore
+from coursenotes.execution.kernels import local as execute
+from coursenotes.execution.options import execute_options, kernel_name, runs_code
+from coursenotes.settings import load_config
 from coursenotes.sources.notebook import to_notebook
 from coursenotes.sources.posts import read_post
-from coursenotes.build import BuildOptions, build
 
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+)
 CODE = "```{python}\nx = 1\nprint(x)\n```\n"
 
 
@@ -29,15 +32,20 @@ def qmd(body: str = CODE, front: str = "", prose: str = "Some prose.") -> str:
 
 def ipynb(front: str = "") -> str:
     """A notebook post with a stored output."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_raw_cell(f"---\ntitle: N\n{front}---"),
-                                         nbformat.v4.new_code_cell("import os; os._exit(3)")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_raw_cell(f"---\ntitle: N\n{front}---"),
+            nbformat.v4.new_code_cell("import os; os._exit(3)"),
+        ]
+    )
     nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="stored\n")]
     return nbformat.writes(nb)
 
 
 def planned(site, rel: str, text: str, quarto: str = ""):
     """(post, notebook, merged options, config) for one post."""
-    if quarto: (site.root / "_quarto.yml").write_text((site.root / "_quarto.yml").read_text() + quarto)
+    if quarto:
+        (site.root / "_quarto.yml").write_text((site.root / "_quarto.yml").read_text() + quarto)
     post = read_post(site.post(rel, text))
     config = load_config(site.root)
     return post, to_notebook(post), execute_options(post, config), config
@@ -46,55 +54,71 @@ def planned(site, rel: str, text: str, quarto: str = ""):
 @pytest.fixture
 def no_kernel(monkeypatch):
     """Fail the test if anything starts a kernel."""
-    def refuse(*args, **kwargs): raise AssertionError("a kernel was started")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
     monkeypatch.setattr(execute, "new_client", refuse)
 
 
-@pytest.mark.parametrize("rel, text, quarto, execute, runs", [
-    ("a/index.qmd", qmd(), "", True, True),
-    ("a/index.qmd", qmd(), "", False, False),
-    ("a/index.qmd", qmd(front="execute:\n  enabled: false\n"), "", True, False),
-    ("a/index.qmd", qmd(), "execute:\n  enabled: false\n", True, False),
-    ("a/index.qmd", qmd(front="execute:\n  eval: false\n"), "", True, False),
-    ("a/index.qmd", qmd("```{python}\n#| eval: false\nx = 1\n```\n"), "", True, False),
-    ("a/index.qmd", qmd("```python\nx = 1\n```\n"), "", True, False),
-    ("a/index.md", qmd(), "", True, False),
-    ("a/index.md", qmd(front="jupyter: python3\n"), "", True, True),
-    ("a/index.md", qmd(front="engine: jupyter\n"), "", True, True),
-    ("a/index.md", qmd(), "jupyter: python3\n", True, False),
-    ("a/index.ipynb", ipynb(), "", True, False),
-    ("a/index.ipynb", ipynb("execute:\n  enabled: true\n"), "", True, True),
-    ("a/index.ipynb", ipynb(), "execute:\n  enabled: true\n", True, True),
-])
+@pytest.mark.parametrize(
+    "rel, text, quarto, execute, runs",
+    [
+        ("a/index.qmd", qmd(), "", True, True),
+        ("a/index.qmd", qmd(), "", False, False),
+        ("a/index.qmd", qmd(front="execute:\n  enabled: false\n"), "", True, False),
+        ("a/index.qmd", qmd(), "execute:\n  enabled: false\n", True, False),
+        ("a/index.qmd", qmd(front="execute:\n  eval: false\n"), "", True, False),
+        ("a/index.qmd", qmd("```{python}\n#| eval: false\nx = 1\n```\n"), "", True, False),
+        ("a/index.qmd", qmd("```python\nx = 1\n```\n"), "", True, False),
+        ("a/index.md", qmd(), "", True, False),
+        ("a/index.md", qmd(front="jupyter: python3\n"), "", True, True),
+        ("a/index.md", qmd(front="engine: jupyter\n"), "", True, True),
+        ("a/index.md", qmd(), "jupyter: python3\n", True, False),
+        ("a/index.ipynb", ipynb(), "", True, False),
+        ("a/index.ipynb", ipynb("execute:\n  enabled: true\n"), "", True, True),
+        ("a/index.ipynb", ipynb(), "execute:\n  enabled: true\n", True, True),
+    ],
+)
 def test_what_executes_follows_quarto(site, rel, text, quarto, execute, runs):
     post, nb, opts, _ = planned(site, rel, text, quarto)
     assert runs_code(post, nb, opts, execute) is runs
 
 
 def test_post_execute_options_override_the_site(site):
-    _, _, opts, _ = planned(site, "a/index.qmd", qmd(front="execute:\n  echo: false\n  timeout: 5\n"),
-                            "execute:\n  echo: true\n  freeze: auto\n")
+    _, _, opts, _ = planned(
+        site,
+        "a/index.qmd",
+        qmd(front="execute:\n  echo: false\n  timeout: 5\n"),
+        "execute:\n  echo: true\n  freeze: auto\n",
+    )
     assert opts == {"echo": False, "freeze": "auto", "timeout": 5}
 
 
-@pytest.mark.parametrize("front, quarto, where", [
-    ("execute:\n  freeze: sometimes\n", "", "index.qmd:4: `execute: freeze` must be true, false or auto"),
-    ("execute:\n  timeout: -1\n", "", "index.qmd:4: `execute: timeout` must be a positive number"),
-    ("execute: yes\n", "", "index.qmd:4: `execute` must be a mapping"),
-    ("", "execute:\n  error: maybe\n", "_quarto.yml: `execute: error` must be true or false"),
-])
+@pytest.mark.parametrize(
+    "front, quarto, where",
+    [
+        ("execute:\n  freeze: sometimes\n", "", "index.qmd:4: `execute: freeze` must be true, false or auto"),
+        ("execute:\n  timeout: -1\n", "", "index.qmd:4: `execute: timeout` must be a positive number"),
+        ("execute: yes\n", "", "index.qmd:4: `execute` must be a mapping"),
+        ("", "execute:\n  error: maybe\n", "_quarto.yml: `execute: error` must be true or false"),
+    ],
+)
 def test_bad_execute_options_name_their_file(site, front, quarto, where):
     with pytest.raises((FrontMatterError, ConfigError)) as e:
         planned(site, "a/index.qmd", qmd(front=front), quarto)
     assert where in str(e.value)
 
 
-@pytest.mark.parametrize("front, quarto, kernel", [
-    ("jupyter: ir\n", "jupyter: julia-1.10\n", "ir"),
-    ("jupyter:\n  kernelspec:\n    name: conda-gpu\n", "", "conda-gpu"),
-    ("", "jupyter: julia-1.10\n", "julia-1.10"),
-    ("", "", "python3"),
-])
+@pytest.mark.parametrize(
+    "front, quarto, kernel",
+    [
+        ("jupyter: ir\n", "jupyter: julia-1.10\n", "ir"),
+        ("jupyter:\n  kernelspec:\n    name: conda-gpu\n", "", "conda-gpu"),
+        ("", "jupyter: julia-1.10\n", "julia-1.10"),
+        ("", "", "python3"),
+    ],
+)
 def test_kernel_is_the_posts_then_the_sites_then_python3(site, front, quarto, kernel):
     post, nb, _, config = planned(site, "a/index.qmd", qmd(front=front), quarto)
     assert kernel_name(post, nb, config) == kernel
@@ -102,7 +126,7 @@ def test_kernel_is_the_posts_then_the_sites_then_python3(site, front, quarto, ke
 
 def keys(site, text: str, kernel: str = "python3", env: dict | None = None) -> tuple[str, str]:
     """(cache key, frozen code hash) of a post's text."""
-    post, nb, opts, _ = planned(site, "k/index.qmd", text)
+    _, nb, opts, _ = planned(site, "k/index.qmd", text)
     key = ExecutionCache(site.root).key(key_notebook(nb, opts, kernel, env or {"python": "3.11.7"}))
     return key, code_hash(nb, opts, kernel)
 
@@ -117,18 +141,27 @@ def test_cache_key_covers_code_options_kernel_and_environment_not_prose(site):
     assert keys(site, qmd(front="execute:\n  error: true\n"))[0] != base[0]
     assert keys(site, qmd(), kernel="gpu")[0] != base[0]
     other_env = keys(site, qmd(), env={"python": "3.12.1"})
-    assert other_env[0] != base[0] and other_env[1] == base[1]   # the frozen store ignores the environment
+    assert other_env[0] != base[0] and other_env[1] == base[1]  # the frozen store ignores the environment
 
 
 def test_frozen_store_keeps_text_as_lines_and_images_as_files(tmp_path):
     store = FrozenStore(tmp_path)
     png = base64.b64encode(PNG).decode()
-    outputs = [{"output_type": "stream", "name": "stdout", "text": "one\ntwo\n"},
-               {"output_type": "display_data", "metadata": {}, "data": {"image/png": png, "text/plain": "<Figure>"}},
-               {"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": "<svg/>\n"}},
-               {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["a", "b"]}]
-    entry = Frozen("posts/a/index.qmd", "python3", "hash", "key", 12.3, {"device": "cpu"},
-                   [{"execution_count": 1, "outputs": outputs}, {"execution_count": None, "outputs": []}])
+    outputs = [
+        {"output_type": "stream", "name": "stdout", "text": "one\ntwo\n"},
+        {"output_type": "display_data", "metadata": {}, "data": {"image/png": png, "text/plain": "<Figure>"}},
+        {"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": "<svg/>\n"}},
+        {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["a", "b"]},
+    ]
+    entry = Frozen(
+        "posts/a/index.qmd",
+        "python3",
+        "hash",
+        "key",
+        12.3,
+        {"device": "cpu"},
+        [{"execution_count": 1, "outputs": outputs}, {"execution_count": None, "outputs": []}],
+    )
     store.write("a", entry)
     text = (tmp_path / "_frozen/a.json").read_text()
     assert png not in text and '"one\\n",' in text and '"hash"' in text
@@ -140,9 +173,12 @@ def test_frozen_store_keeps_text_as_lines_and_images_as_files(tmp_path):
     assert cells[0]["outputs"] == outputs and cells[1] == {"execution_count": None, "outputs": []}
     before = (tmp_path / "_frozen/a.json").stat().st_mtime_ns
     store.write("a", entry)
-    assert (tmp_path / "_frozen/a.json").stat().st_mtime_ns == before     # unchanged: not rewritten
-    store.write("a", Frozen("posts/a/index.qmd", "python3", "hash2", "key", 1, {}, [{"execution_count": 1, "outputs": outputs[:1]}]))
-    assert not (tmp_path / "_frozen/a").exists()      # images no output refers to are removed
+    assert (tmp_path / "_frozen/a.json").stat().st_mtime_ns == before  # unchanged: not rewritten
+    store.write(
+        "a",
+        Frozen("posts/a/index.qmd", "python3", "hash2", "key", 1, {}, [{"execution_count": 1, "outputs": outputs[:1]}]),
+    )
+    assert not (tmp_path / "_frozen/a").exists()  # images no output refers to are removed
     assert json.loads((tmp_path / "_frozen/a.json").read_text())["code_hash"] == "hash2"
 
 
@@ -162,10 +198,13 @@ def test_missing_kernel_fails_the_post_with_its_line(site, no_kernel):
     assert "index.qmd:4: kernel `no-such-kernel` is not installed here" in str(result.errors[0])
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--refresh", "a", "--frozen"], "--refresh runs code and --frozen never does"),
-    (["--refresh", "nope"], "--refresh nope: no such post"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--refresh", "a", "--frozen"], "--refresh runs code and --frozen never does"),
+        (["--refresh", "nope"], "--refresh nope: no such post"),
+    ],
+)
 def test_cli_refuses_bad_refresh(site, no_kernel, capsys, monkeypatch, argv, message):
     site.post("a/index.qmd", qmd())
     monkeypatch.chdir(site.root)

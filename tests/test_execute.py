@@ -1,4 +1,5 @@
 """Executing posts on real ipykernel kernels: cache, prose edits, code edits, frozen builds, failures."""
+
 from __future__ import annotations
 
 import json
@@ -7,13 +8,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from coursenotes.execution.kernels import local as execute
-from coursenotes.execution.cache import ExecutionCache
-from coursenotes.cli import main
-from coursenotes.markdown.outputs import notebook_markdown
-from coursenotes.build import BuildOptions, build
 from tests.test_build import tree_digest
+
+from coursenotes.build import BuildOptions, build
+from coursenotes.cli import main
+from coursenotes.execution.cache import ExecutionCache
+from coursenotes.execution.kernels import local as execute
+from coursenotes.markdown.outputs import notebook_markdown
 
 A = """\
 ---
@@ -86,6 +87,7 @@ def kernels(monkeypatch) -> list[str]:
     def counting(nb, kernel, cwd, timeout):
         started.append(Path(cwd).name)
         return real(nb, kernel, cwd, timeout)
+
     monkeypatch.setattr(execute, "new_client", counting)
     return started
 
@@ -98,7 +100,11 @@ def statuses(result) -> dict[str, str]:
 def renders_outputs() -> bool:
     """Whether outputs.py (owned elsewhere) renders outputs yet; page-level output checks wait for it."""
     cell = nbformat.v4.new_code_cell("1/0")
-    cell.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=["ZeroDivisionError: x"])]
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "error", ename="ZeroDivisionError", evalue="division by zero", traceback=["ZeroDivisionError: x"]
+        )
+    ]
     return "ZeroDivisionError" in notebook_markdown(nbformat.v4.new_notebook(cells=[cell]), {}).markdown
 
 
@@ -147,9 +153,15 @@ def test_builds_execute_only_what_changed_and_frozen_builds_start_no_kernel(site
     assert main(["build", "--refresh", "posts/c/index.md"]) == 0
     assert kernels == ["c"]
     err = capsys.readouterr().err
-    assert "executed  posts/c/index.qmd" not in err and "executed  posts/c/index.md" in err and "cached    posts/a/index.qmd" in err
+    assert (
+        "executed  posts/c/index.qmd" not in err
+        and "executed  posts/c/index.md" in err
+        and "cached    posts/a/index.qmd" in err
+    )
 
-    def refuse(*args): raise AssertionError("--frozen started a kernel")
+    def refuse(*args):
+        raise AssertionError("--frozen started a kernel")
+
     monkeypatch.setattr(execute, "new_client", refuse)
     frozen_build = build(site.root, BuildOptions(frozen=True))
     assert frozen_build.ok and statuses(frozen_build) == dict.fromkeys(["a", "b", "c", "nb"], "frozen")
@@ -159,8 +171,10 @@ def test_builds_execute_only_what_changed_and_frozen_builds_start_no_kernel(site
     site.post("c/index.md", C.replace("ran", "ran again"))
     assert main(["build", "--frozen"]) == 1
     err = capsys.readouterr().err
-    assert ("error: posts/c/index.md: code changed since it was frozen; "
-            "run `coursenotes build --refresh c` where its kernel is available") in err
+    assert (
+        "error: posts/c/index.md: code changed since it was frozen; "
+        "run `coursenotes build --refresh c` where its kernel is available"
+    ) in err
     assert "posts/a" not in err.split("error:", 1)[1] and tree_digest(site.root / "_site") == before
 
 
@@ -240,7 +254,8 @@ def test_failures_name_post_line_and_cell_and_nothing_failed_is_kept(site, kerne
     assert [r.uri for r in ExecutionCache(site.root).db.list_cache_records()] == ["posts/tolerant/index.qmd"]
     assert "ZeroDivisionError" in frozen(site, "tolerant") and "still ran" in frozen(site, "tolerant")
 
-    for slug in ("zero", "slow", "dies"): (site.root / f"posts/{slug}/index.qmd").unlink()
+    for slug in ("zero", "slow", "dies"):
+        (site.root / f"posts/{slug}/index.qmd").unlink()
     kernels.clear()
     result = build(site.root)
     assert result.ok and statuses(result) == {"tolerant": "cached"} and kernels == []
@@ -249,7 +264,7 @@ def test_failures_name_post_line_and_cell_and_nothing_failed_is_kept(site, kerne
         assert "ZeroDivisionError" in page and "still ran" in page
 
 
-FIVE = '''\
+FIVE = """\
 ---
 title: Five kinds of output
 date: 2024-01-01
@@ -279,7 +294,7 @@ pd.DataFrame({"digit": [0, 1], "count": [178, 182]})
 from IPython.display import Markdown
 Markdown("Some **bold** words")
 ```
-'''
+"""
 
 
 @pytest.mark.skipif(not renders_outputs(), reason="outputs.py does not render outputs yet")
@@ -294,4 +309,4 @@ def test_one_post_shows_print_warning_figure_dataframe_and_markdown(site):
     assert len(images) == 1 and f'src="{images[0].name}"' in page and images[0].read_bytes()[:4] == b"\x89PNG"
     assert "<table" in page and "<th>digit</th>" in page.replace(' style="text-align: right;"', "") and "182" in page
     assert "<strong>bold</strong>" in page
-    assert len(list((site.root / "_frozen/five").iterdir())) == 1     # the figure, as a file beside the JSON
+    assert len(list((site.root / "_frozen/five").iterdir())) == 1  # the figure, as a file beside the JSON

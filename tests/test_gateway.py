@@ -1,4 +1,5 @@
 """Posts executed through a real Jupyter Kernel Gateway: same outputs as locally, clear one-line failures."""
+
 from __future__ import annotations
 
 import json
@@ -15,12 +16,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from coursenotes.build import BuildOptions, build
 from coursenotes.cli import main
 from coursenotes.errors import ConfigError
 from coursenotes.execution.kernels.gateway import Gateway
 from coursenotes.settings import GatewaySettings, ToolSettings
 from coursenotes.settings import resolve_gateway as resolve
-from coursenotes.build import BuildOptions, build
 
 TOKEN = "test-token-3f9a"
 # No search index: it is not what these tests compare (and the option lands with the search feature).
@@ -41,26 +42,42 @@ class KernelGateway:
         self.port, self.token, self.cwd = free_port(), token, cwd
         self.url = f"http://127.0.0.1:{self.port}"
         cwd.mkdir(parents=True, exist_ok=True)
-        self.log = open(cwd / "gateway.log", "wb")
+        self.log = open(cwd / "gateway.log", "wb")  # noqa: SIM115 - open while the gateway runs, closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kernel_gateway", "--KernelGatewayApp.ip=127.0.0.1",
-             f"--KernelGatewayApp.port={self.port}", f"--KernelGatewayApp.auth_token={token}",
-             "--JupyterWebsocketPersonality.list_kernels=True"],
-            cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-            env={k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_GATEWAY", "KG_"))})
+            [
+                sys.executable,
+                "-m",
+                "kernel_gateway",
+                "--KernelGatewayApp.ip=127.0.0.1",
+                f"--KernelGatewayApp.port={self.port}",
+                f"--KernelGatewayApp.auth_token={token}",
+                "--JupyterWebsocketPersonality.list_kernels=True",
+            ],
+            cwd=cwd,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_GATEWAY", "KG_"))},
+        )
         self.wait_ready()
 
     def get(self, path: str):
         req = urllib.request.Request(self.url + path, headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=2) as r: return json.loads(r.read())
+        with urllib.request.urlopen(req, timeout=2) as r:
+            return json.loads(r.read())
 
     def wait_ready(self, seconds: float = 30) -> None:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            if self.proc.poll() is not None: raise RuntimeError((self.cwd / "gateway.log").read_text())
-            try: self.get("/api/kernelspecs"); return
-            except OSError: time.sleep(0.2)
-        self.stop(); raise RuntimeError("the kernel gateway did not answer in time")
+            if self.proc.poll() is not None:
+                raise RuntimeError((self.cwd / "gateway.log").read_text())
+            try:
+                self.get("/api/kernelspecs")
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("the kernel gateway did not answer in time")
 
     def kernels(self) -> list:
         return self.get("/api/kernels")
@@ -68,15 +85,20 @@ class KernelGateway:
     def stop(self, sig=signal.SIGTERM) -> None:
         """Stop the gateway (SIGTERM lets it shut its kernels down; SIGKILL is a crash) and wait for it."""
         if self.proc.poll() is None:
-            try: os.killpg(self.proc.pid, sig)
-            except ProcessLookupError: pass
-            try: self.proc.wait(10)
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(10)
             except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL); self.proc.wait(10)
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
         self.log.close()
 
     @property
-    def settings(self) -> GatewaySettings: return GatewaySettings(self.url, self.token)
+    def settings(self) -> GatewaySettings:
+        return GatewaySettings(self.url, self.token)
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +116,7 @@ def key_nb(*sources: str):
 
 # --- settings ----------------------------------------------------------------------------------
 
+
 def test_settings_come_from_cli_then_environment_then_pyproject():
     tool = ToolSettings(gateway_url="http://tool:1", gateway_token="t-tool", gateway_root="/srv/notes")
     env = {"JUPYTER_GATEWAY_URL": "http://env:2/", "JUPYTER_GATEWAY_AUTH_TOKEN": "t-env"}
@@ -107,19 +130,28 @@ def test_settings_come_from_cli_then_environment_then_pyproject():
 
 def test_working_dir_env_maps_the_post_folder(tmp_path):
     post = tmp_path / "posts" / "a"
-    assert Gateway(GatewaySettings("http://x:1"), tmp_path).remote_dirs(post) == \
-        {"KERNEL_WORKING_DIR": str(post.resolve()), "KERNEL_COURSENOTES_POST_DIR": "posts/a"}
-    assert Gateway(GatewaySettings("http://x:1", root="/srv/notes"), tmp_path).remote_dirs(post) == \
-        {"KERNEL_WORKING_DIR": "/srv/notes/posts/a", "KERNEL_COURSENOTES_POST_DIR": "posts/a"}
+    assert Gateway(GatewaySettings("http://x:1"), tmp_path).remote_dirs(post) == {
+        "KERNEL_WORKING_DIR": str(post.resolve()),
+        "KERNEL_COURSENOTES_POST_DIR": "posts/a",
+    }
+    assert Gateway(GatewaySettings("http://x:1", root="/srv/notes"), tmp_path).remote_dirs(post) == {
+        "KERNEL_WORKING_DIR": "/srv/notes/posts/a",
+        "KERNEL_COURSENOTES_POST_DIR": "posts/a",
+    }
 
 
 # --- one notebook on the gateway ---------------------------------------------------------------
 
+
 def test_notebook_runs_on_the_gateway_like_on_a_local_kernel(kg, tmp_path):
     from coursenotes.execution.kernels import local as executor
+
     (tmp_path / "data.txt").write_text("42\n")
-    nb = key_nb("print(open('data.txt').read().strip())", "import os\nos.path.basename(os.getcwd())",
-                "from IPython.display import Markdown\nMarkdown('**hi**')")
+    nb = key_nb(
+        "print(open('data.txt').read().strip())",
+        "import os\nos.path.basename(os.getcwd())",
+        "from IPython.display import Markdown\nMarkdown('**hi**')",
+    )
     local = executor.execute(nb, "python3", tmp_path, 60)
     remote = Gateway(kg.settings, tmp_path).run(nb, "python3", tmp_path, 60)
     assert local.ok and remote.ok, (local.message, remote.message)
@@ -138,7 +170,9 @@ def test_missing_file_explains_the_data_rule(kg, tmp_path):
     settings = GatewaySettings(kg.url, kg.token, root="/nonexistent/checkout")
     run = Gateway(settings, tmp_path).run(key_nb("open('data.csv')"), "python3", tmp_path / "posts" / "a", 60)
     assert not run.ok and run.cell == 1
-    assert run.message.startswith(f"gateway {kg.url}: cell 1: FileNotFoundError: [Errno 2] No such file or directory: 'data.csv'")
+    assert run.message.startswith(
+        f"gateway {kg.url}: cell 1: FileNotFoundError: [Errno 2] No such file or directory: 'data.csv'"
+    )
     assert "posts/a is not on the gateway host" in run.message and "make the data in code" in run.message
     assert "\n" not in run.message
 
@@ -148,27 +182,33 @@ def test_gateway_started_in_a_checkout_finds_the_post_folder(kg, tmp_path):
     (kg.cwd / "posts/a").mkdir(parents=True, exist_ok=True)
     (kg.cwd / "posts/a/data.txt").write_text("on the gateway host\n")
     settings = GatewaySettings(kg.url, kg.token, root="/nonexistent/checkout")
-    run = Gateway(settings, tmp_path).run(key_nb("print(open('data.txt').read().strip())"), "python3", tmp_path / "posts/a", 60)
+    run = Gateway(settings, tmp_path).run(
+        key_nb("print(open('data.txt').read().strip())"), "python3", tmp_path / "posts/a", 60
+    )
     assert run.ok, run.message
     assert run.nb.cells[0].outputs[0]["text"] == "on the gateway host\n"
 
 
 def test_remote_device_is_reported(kg, tmp_path):
     # The probe runs in the remote kernel: a stand-in torch module says what CUDA would.
-    fake = ("import sys, types\nt = types.ModuleType('torch')\n"
-            "t.cuda = types.SimpleNamespace(is_available=lambda: True, get_device_name=lambda i: 'NVIDIA H100 80GB HBM3')\n"
-            "sys.modules['torch'] = t")
+    fake = (
+        "import sys, types\nt = types.ModuleType('torch')\n"
+        "t.cuda = types.SimpleNamespace(is_available=lambda: True, get_device_name=lambda i: 'NVIDIA H100 80GB HBM3')\n"
+        "sys.modules['torch'] = t"
+    )
     run = Gateway(kg.settings, tmp_path).run(key_nb(fake), "python3", tmp_path, 60)
     assert run.ok and run.env["device"] == "NVIDIA H100 80GB HBM3"
 
 
 def test_environment_fingerprint_matches_the_local_one(kg, tmp_path):
     from coursenotes.execution.fingerprint import environment
+
     names = ("nbformat", "no-such-package-xyz")
     assert Gateway(kg.settings, tmp_path).environment("python3", names) == environment("python3", names)
 
 
 # --- failures: one line naming the gateway, in bounded time -----------------------------------
+
 
 def timed_run(settings, nb, tmp_path, kernel="python3"):
     start = time.monotonic()
@@ -247,8 +287,11 @@ print(sum(xs))
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under folder but the execution report (it holds timings)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.relative_to(folder).as_posix().startswith("execution/")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith("execution/")
+    }
 
 
 def gateway_options(gw, **kw) -> BuildOptions:
@@ -286,8 +329,10 @@ def test_gateway_build_equals_local_build(kg, two_posts):
     assert set(statuses(remote).values()) == {"executed"}
     assert tree(site.root / "remote") == tree(site.root / "local")
     report = json.loads(site.read("execution/report.json", "remote"))
-    assert [(p["source"], p["device"]) for p in report["posts"]] == \
-        [("posts/2024-01-01-one/index.qmd", "cpu"), ("posts/2024-01-02-two.qmd", "NVIDIA H100 80GB HBM3")]
+    assert [(p["source"], p["device"]) for p in report["posts"]] == [
+        ("posts/2024-01-01-one/index.qmd", "cpu"),
+        ("posts/2024-01-02-two.qmd", "NVIDIA H100 80GB HBM3"),
+    ]
     assert "NVIDIA H100 80GB HBM3" in site.read("execution/index.html", "remote")
 
 
@@ -295,6 +340,7 @@ def cli_build(root: Path, *args: str) -> tuple[int, list[str], float]:
     """Run `coursenotes build` as the author would: exit code, the `error:` lines, seconds."""
     import contextlib
     import io
+
     err = io.StringIO()
     start = time.monotonic()
     with contextlib.chdir(root), contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
@@ -304,6 +350,7 @@ def cli_build(root: Path, *args: str) -> tuple[int, list[str], float]:
 
 def nothing_cached(root: Path) -> bool:
     from coursenotes.execution.cache import ExecutionCache
+
     frozen = root / "_frozen"
     return not ExecutionCache(root).db.list_cache_records() and not (frozen.exists() and any(frozen.rglob("*.json")))
 
@@ -320,8 +367,9 @@ def test_stopped_gateway_fails_each_post_in_one_line(two_posts):
 def test_bad_token_and_unknown_kernel_over_the_cli(kg, site, monkeypatch):
     site.post("a.qmd", "---\ntitle: A\njupyter: julia-9\n---\n\n```{python}\n1\n```\n")
     code, errors, _ = cli_build(site.root, "--gateway-url", kg.url, "--gateway-token", kg.token)
-    assert code == 1 and errors == [f"error: posts/a.qmd:3: gateway {kg.url}: has no kernel `julia-9` (it offers: python3); "
-                                    "or build with --frozen"]
+    assert code == 1 and errors == [
+        f"error: posts/a.qmd:3: gateway {kg.url}: has no kernel `julia-9` (it offers: python3); or build with --frozen"
+    ]
     site.post("a.qmd", "---\ntitle: A\n---\n\n```{python}\n1\n```\n")
     monkeypatch.setenv("JUPYTER_GATEWAY_URL", kg.url)
     monkeypatch.setenv("JUPYTER_GATEWAY_AUTH_TOKEN", "wrong")
@@ -331,26 +379,33 @@ def test_bad_token_and_unknown_kernel_over_the_cli(kg, site, monkeypatch):
     assert nothing_cached(site.root)
 
 
-@pytest.mark.slow    # its own gateway, killed while a cell sleeps
+@pytest.mark.slow  # its own gateway, killed while a cell sleeps
 def test_connection_lost_mid_post(site, tmp_path):
-    started = tmp_path / "cell-2-started"    # the gateway runs on this host: the kernel can say when cell 2 runs
-    site.post("slow.qmd", "---\ntitle: Slow\n---\n\n```{python}\n1\n```\n\n"
-                          f"```{{python}}\nimport pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(60)\n```\n")
+    started = tmp_path / "cell-2-started"  # the gateway runs on this host: the kernel can say when cell 2 runs
+    site.post(
+        "slow.qmd",
+        "---\ntitle: Slow\n---\n\n```{python}\n1\n```\n\n"
+        f"```{{python}}\nimport pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(60)\n```\n",
+    )
     gw = KernelGateway(tmp_path / "kg")
     try:
         result = {}
-        worker = threading.Thread(target=lambda: result.update(out=cli_build(
-            site.root, "--gateway-url", gw.url, "--gateway-token", gw.token)))
+        worker = threading.Thread(
+            target=lambda: result.update(out=cli_build(site.root, "--gateway-url", gw.url, "--gateway-token", gw.token))
+        )
         worker.start()
         end = time.monotonic() + 60
-        while not started.exists() and time.monotonic() < end: time.sleep(0.1)
+        while not started.exists() and time.monotonic() < end:
+            time.sleep(0.1)
         time.sleep(0.5)
-        gw.stop(signal.SIGKILL)            # the gateway host goes away mid-cell
+        gw.stop(signal.SIGKILL)  # the gateway host goes away mid-cell
         killed = time.monotonic()
         worker.join(30)
-        assert not worker.is_alive() and time.monotonic() - killed < 10   # no hang: not the cell's 60 s
-        code, errors, seconds = result["out"]
-        assert code == 1 and errors == [f"error: posts/slow.qmd:9: gateway {gw.url}: cell 2: the connection to the gateway was lost"]
+        assert not worker.is_alive() and time.monotonic() - killed < 10  # no hang: not the cell's 60 s
+        code, errors, _ = result["out"]
+        assert code == 1 and errors == [
+            f"error: posts/slow.qmd:9: gateway {gw.url}: cell 2: the connection to the gateway was lost"
+        ]
         assert nothing_cached(site.root)
     finally:
         gw.stop()

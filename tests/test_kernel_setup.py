@@ -1,9 +1,12 @@
 """The hidden setup cell: our display formatters reach every kernel, and cell numbers stay the post's."""
+
 from coursenotes.build import BuildOptions, build
 
 
 def test_mermaid_py_chart_renders_as_a_diagram_and_errors_count_post_cells(site):
-    site.post("chart/index.qmd", """
+    site.post(
+        "chart/index.qmd",
+        """
         ---
         title: Chart
         ---
@@ -13,8 +16,11 @@ def test_mermaid_py_chart_renders_as_a_diagram_and_errors_count_post_cells(site)
         a, b = Node("a", "get items"), Node("b", "split")
         FlowChart("pipeline", [a, b], [Link(a, b)])
         ```
-        """)
-    site.post("broken/index.qmd", """
+        """,
+    )
+    site.post(
+        "broken/index.qmd",
+        """
         ---
         title: Broken
         ---
@@ -26,10 +32,13 @@ def test_mermaid_py_chart_renders_as_a_diagram_and_errors_count_post_cells(site)
         ```{python}
         1 / 0
         ```
-        """)
+        """,
+    )
     result = build(site.root, BuildOptions(search=False))
     # line 9 is the failing cell's opening fence; the hidden setup cell is not counted
-    assert [str(e).rsplit("site/", 1)[-1] for e in result.errors] == ["posts/broken/index.qmd:9: cell 2: ZeroDivisionError: division by zero"]
+    assert [str(e).rsplit("site/", 1)[-1] for e in result.errors] == [
+        "posts/broken/index.qmd:9: cell 2: ZeroDivisionError: division by zero"
+    ]
     site.post("broken/index.qmd", "---\ntitle: Broken\n---\n\nfixed\n")
     assert build(site.root, BuildOptions(search=False)).ok
     page = site.read("posts/chart/index.html")

@@ -1,4 +1,5 @@
 """The shared Lua filter under plain pandoc: each tests/lua/input-<case>.md against expected-<case>.html."""
+
 from __future__ import annotations
 
 import html

@@ -1,4 +1,5 @@
 """Notebook -> pandoc markdown: cell options, the Quarto cell layout, and every kind of output."""
+
 from __future__ import annotations
 
 import base64
@@ -13,15 +14,17 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from coursenotes.markdown import ansi
 from coursenotes.markdown.htmlclean import clean_html
-from coursenotes.sources.notebook import to_notebook
 from coursenotes.markdown.outputs import PageSource, fence, notebook_markdown
-from coursenotes.sources.posts import read_post
 from coursenotes.render.pandoc import render_markdown
+from coursenotes.sources.notebook import to_notebook
+from coursenotes.sources.posts import read_post
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 # A 1x1 PNG.
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+)
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
 
 
@@ -29,20 +32,30 @@ def code(source="x", outputs=(), **options) -> nbformat.NotebookNode:
     """A code cell with outputs and `#|` options (option names with `_` written as `-`)."""
     opts = {k.replace("_", "-"): v for k, v in options.items()}
     cell = new_code_cell(source, metadata={"coursenotes": {"options": opts}} if opts else {})
-    cell.outputs = list(outputs)    # unvalidated: stored notebooks may hold update_display_data
+    cell.outputs = list(outputs)  # unvalidated: stored notebooks may hold update_display_data
     return cell
 
 
 def md(*cells, defaults=None) -> PageSource:
     """notebook_markdown over the given cells."""
-    nb = nbformat.from_dict({"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5})   # unvalidated
+    nb = nbformat.from_dict({"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5})  # unvalidated
     return notebook_markdown(nb, defaults or {})
 
 
-def stream(text, name="stdout"): return new_output("stream", name=name, text=text)
-def display(data, **kw): return new_output("display_data", data=data, **kw)
-def result(data): return new_output("execute_result", data=data, execution_count=1)
-def png_output(**meta): return display({"image/png": base64.b64encode(PNG).decode(), "text/plain": "<Figure>"}, **meta)
+def stream(text, name="stdout"):
+    return new_output("stream", name=name, text=text)
+
+
+def display(data, **kw):
+    return new_output("display_data", data=data, **kw)
+
+
+def result(data):
+    return new_output("execute_result", data=data, execution_count=1)
+
+
+def png_output(**meta):
+    return display({"image/png": base64.b64encode(PNG).decode(), "text/plain": "<Figure>"}, **meta)
 
 
 def html_of(page: PageSource) -> str:
@@ -51,6 +64,7 @@ def html_of(page: PageSource) -> str:
 
 
 # --- the cell layout and options --------------------------------------------------------------
+
 
 def test_cell_layout_is_quartos():
     page = md(code('print("hi")', [stream("hi\n")], label="intro"))
@@ -72,19 +86,23 @@ def test_cell_layout_is_quartos():
     assert "cell-code" in html
 
 
-@pytest.mark.parametrize("opts, code_shown, output_shown", [
-    ({}, True, True),
-    ({"echo": False}, False, True),
-    ({"output": False}, True, False),
-    ({"include": False}, False, False),
-    ({"eval": False}, True, False),
-    ({"eval": False, "echo": False}, False, False),
-])
+@pytest.mark.parametrize(
+    "opts, code_shown, output_shown",
+    [
+        ({}, True, True),
+        ({"echo": False}, False, True),
+        ({"output": False}, True, False),
+        ({"include": False}, False, False),
+        ({"eval": False}, True, False),
+        ({"eval": False, "echo": False}, False, False),
+    ],
+)
 def test_echo_output_include_eval(opts, code_shown, output_shown):
     text = md(code("print('hello')", [stream("hello\n")], **opts)).markdown
     assert ("print('hello')" in text) == code_shown
     assert ("cell-output-stdout" in text) == output_shown
-    if not code_shown and not output_shown: assert text.strip() == ""
+    if not code_shown and not output_shown:
+        assert text.strip() == ""
 
 
 def test_cell_options_override_execute_defaults():
@@ -94,7 +112,8 @@ def test_cell_options_override_execute_defaults():
 
 
 def test_removal_tags_act_like_options():
-    cell = code("secret()", [stream("shown\n")]); cell.metadata["tags"] = ["remove-input"]
+    cell = code("secret()", [stream("shown\n")])
+    cell.metadata["tags"] = ["remove-input"]
     text = md(cell).markdown
     assert "secret()" not in text and "shown" in text
     cell.metadata["tags"] = ["remove-cell"]
@@ -102,8 +121,9 @@ def test_removal_tags_act_like_options():
 
 
 def test_output_asis_emits_raw_markdown():
-    text = md(code("x", [stream("## Made by code\n"), display({"text/markdown": "*em*", "text/plain": "x"})],
-                   output="asis")).markdown
+    text = md(
+        code("x", [stream("## Made by code\n"), display({"text/markdown": "*em*", "text/plain": "x"})], output="asis")
+    ).markdown
     assert "\n## Made by code\n" in text and "\n*em*\n" in text
     assert "cell-output-stdout" not in text and "cell-output-display" not in text
     html = html_of(md(code("x", [stream("## Made by code\n")], output="asis", echo=False)))
@@ -116,6 +136,7 @@ def test_empty_cells_and_cells_without_output():
 
 
 # --- streams ----------------------------------------------------------------------------------
+
 
 def test_streams_merge_and_stderr_is_its_own_div():
     text = md(code("x", [stream("a\n"), stream("b\n"), stream("careful\n", "stderr"), stream("c\n")])).markdown
@@ -145,11 +166,14 @@ def test_ansi_colours_become_spans_and_text_is_escaped():
 
 
 def test_ansi_details():
-    assert ansi.to_html("\x1b[1;31mX\x1b[0mY") == '<span class="ansi-red-fg ansi-bold" style="color: #e75c58; font-weight: bold">X</span>Y'
+    assert (
+        ansi.to_html("\x1b[1;31mX\x1b[0mY")
+        == '<span class="ansi-red-fg ansi-bold" style="color: #e75c58; font-weight: bold">X</span>Y'
+    )
     assert "rgb(255,0,0)" in ansi.to_html("\x1b[38;5;196mX") and "rgb(1,2,3)" in ansi.to_html("\x1b[48;2;1;2;3mX")
-    assert ansi.to_html("\x1b[94mX") .startswith('<span class="ansi-blue-intense-fg"')
-    assert ansi.to_html("a\x1b[2Kb\x1b]8;;http://x\x07c\x1b]8;;\x07") == "abc"    # cursor codes, hyperlinks dropped
-    assert ansi.collapse("\x1b[31mold\rnew") == "\x1b[31mnew"                    # colour set before \r survives
+    assert ansi.to_html("\x1b[94mX").startswith('<span class="ansi-blue-intense-fg"')
+    assert ansi.to_html("a\x1b[2Kb\x1b]8;;http://x\x07c\x1b]8;;\x07") == "abc"  # cursor codes, hyperlinks dropped
+    assert ansi.collapse("\x1b[31mold\rnew") == "\x1b[31mnew"  # colour set before \r survives
 
 
 def test_plain_stream_text_is_escaped_by_pandoc():
@@ -159,13 +183,18 @@ def test_plain_stream_text_is_escaped_by_pandoc():
 
 # --- rich outputs -----------------------------------------------------------------------------
 
+
 def test_mime_priority():
     both = {"text/markdown": "**md**", "text/html": "<b>html</b>", "text/plain": "plain"}
     text = md(code("x", [display(both)])).markdown
     assert "**md**" in text and "html" not in text and ".cell-output-markdown" in text
     text = md(code("x", [display({"text/html": "<b>html</b>", "text/plain": "plain"})])).markdown
     assert "```{=html}\n<b>html</b>\n```" in text and "plain" not in text
-    page = md(code("x", [display({"image/svg+xml": SVG, "image/png": base64.b64encode(PNG).decode(), "text/html": "<p>h</p>"})]))
+    page = md(
+        code(
+            "x", [display({"image/svg+xml": SVG, "image/png": base64.b64encode(PNG).decode(), "text/html": "<p>h</p>"})]
+        )
+    )
     assert list(page.files) == [f"figure-{hashlib.sha256(SVG.encode()).hexdigest()[:16]}.svg"]
     assert "<p>h</p>" not in page.markdown
 
@@ -203,9 +232,11 @@ def test_image_size_from_output_metadata():
 
 
 def test_dataframe_html_keeps_the_table_drops_scoped_style():
-    frame = ('<div>\n<style scoped>\n    .dataframe tbody tr th:only-of-type {\n        vertical-align: middle;\n    }\n'
-             '</style>\n<table border="1" class="dataframe">\n  <thead><tr><th></th><th>a</th></tr></thead>\n'
-             '  <tbody><tr><th>0</th><td>1</td></tr></tbody>\n</table>\n</div>')
+    frame = (
+        "<div>\n<style scoped>\n    .dataframe tbody tr th:only-of-type {\n        vertical-align: middle;\n    }\n"
+        '</style>\n<table border="1" class="dataframe">\n  <thead><tr><th></th><th>a</th></tr></thead>\n'
+        "  <tbody><tr><th>0</th><td>1</td></tr></tbody>\n</table>\n</div>"
+    )
     html = html_of(md(code("df", [result({"text/html": frame, "text/plain": "   a\n0  1"})])))
     assert '<table border="1" class="dataframe">' in html and "<style" not in html and "vertical-align" not in html
     assert "<pre><code>   a" not in html
@@ -213,26 +244,39 @@ def test_dataframe_html_keeps_the_table_drops_scoped_style():
 
 def test_empty_html_is_dropped_without_falling_back_to_text_plain():
     for markup in ("", "<div></div>", "  \n<div> </div>"):
-        assert md(code("x", [display({"text/html": markup, "text/plain": "<IPython.core.display.HTML object>"})])) \
-            .markdown.count("cell-output") == 0
+        assert (
+            md(
+                code("x", [display({"text/html": markup, "text/plain": "<IPython.core.display.HTML object>"})])
+            ).markdown.count("cell-output")
+            == 0
+        )
     assert clean_html("<div><img src='a.png'></div>") == "<div><img src='a.png'></div>"
 
 
 def test_fasthtml_markdown_that_is_only_its_html_source_is_not_preferred():
-    data = {"text/html": "<div><table class=\"fastprogress\"><tr><td>1</td></tr></table></div>",
-            "text/markdown": "```html\n<div>\n  <table class=\"fastprogress\">...</table>\n</div>\n\n```", "text/plain": "x"}
+    data = {
+        "text/html": '<div><table class="fastprogress"><tr><td>1</td></tr></table></div>',
+        "text/markdown": '```html\n<div>\n  <table class="fastprogress">...</table>\n</div>\n\n```',
+        "text/plain": "x",
+    }
     text = md(code("x", [display(data)])).markdown
     assert "```{=html}" in text and "```html" not in text
 
 
 def test_markdown_output_with_mermaid_becomes_a_diagram():
-    html = html_of(md(code("x", [display({"text/markdown": "```mermaid\nflowchart LR\n  a --> b\n```", "text/plain": "x"})])))
+    html = html_of(
+        md(code("x", [display({"text/markdown": "```mermaid\nflowchart LR\n  a --> b\n```", "text/plain": "x"})]))
+    )
     assert '<pre class="mermaid">' in html and "a --&gt; b" in html
 
 
 def test_latex_output_is_math():
-    html = html_of(md(code("x", [result({"text/latex": r"$\displaystyle \frac{1}{2}$", "text/plain": "1/2"})]),
-                      code("y", [result({"text/latex": r"\[x^2\]", "text/plain": "x**2"})])))
+    html = html_of(
+        md(
+            code("x", [result({"text/latex": r"$\displaystyle \frac{1}{2}$", "text/plain": "1/2"})]),
+            code("y", [result({"text/latex": r"\[x^2\]", "text/plain": "x**2"})]),
+        )
+    )
     assert html.count("<math") == 2 and "\\[" not in html
 
 
@@ -242,7 +286,8 @@ def test_widget_only_output_is_dropped():
 
 
 def test_update_display_data_is_treated_as_display_data():
-    out = new_output("display_data", data={"text/plain": "final"}); out["output_type"] = "update_display_data"
+    out = new_output("display_data", data={"text/plain": "final"})
+    out["output_type"] = "update_display_data"
     assert "final" in md(code("x", [out])).markdown
 
 
@@ -252,17 +297,24 @@ def test_fastprogress_noise_is_removed_and_results_kept(sample):
         out = nbformat.from_dict(case["output"])
         text = md(code("learn.fit_one_cycle(1)", [out], echo=False)).markdown
         assert "<progress" not in text and "progress {" not in text and "progress:not" not in text, case["name"]
-        if case["keep"]: assert all(k in text for k in case["keep"]), case["name"]
-        else: assert text.strip() == "", case["name"]
+        if case["keep"]:
+            assert all(k in text for k in case["keep"]), case["name"]
+        else:
+            assert text.strip() == "", case["name"]
 
 
 # --- errors -----------------------------------------------------------------------------------
 
+
 def test_error_shows_coloured_traceback_and_summary():
-    tb = ["\x1b[31m---------------------------------------------------------------------------\x1b[39m",
-          "\x1b[31mZeroDivisionError\x1b[39m                         Traceback (most recent call last)",
-          "\x1b[31mZeroDivisionError\x1b[39m: division by zero"]
-    html = html_of(md(code("1/0", [new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=tb)])))
+    tb = [
+        "\x1b[31m---------------------------------------------------------------------------\x1b[39m",
+        "\x1b[31mZeroDivisionError\x1b[39m                         Traceback (most recent call last)",
+        "\x1b[31mZeroDivisionError\x1b[39m: division by zero",
+    ]
+    html = html_of(
+        md(code("1/0", [new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=tb)]))
+    )
     assert '<div class="cell-output cell-output-error">' in html
     assert '<span class="ansi-red-fg" style="color: #e75c58">ZeroDivisionError</span>: division by zero' in html
     assert "\x1b" not in html
@@ -271,6 +323,7 @@ def test_error_shows_coloured_traceback_and_summary():
 
 
 # --- other cells ------------------------------------------------------------------------------
+
 
 def test_raw_cells_pass_html_and_markdown_only():
     html_cell = new_raw_cell("<aside>note</aside>", metadata={"format": "text/html"})
@@ -294,16 +347,31 @@ def test_fence_outlasts_backticks_inside():
 
 
 def test_stored_outputs_of_an_unexecuted_ipynb_post_are_rendered(site):
-    nb = {"cells": [{"cell_type": "raw", "metadata": {}, "source": ["---\n", "title: Stored\n", "---"]},
-                    {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["print('hi')"],
-                     "outputs": [{"output_type": "stream", "name": "stdout", "text": ["hi\n", "there\n"]},
-                                 {"output_type": "display_data", "metadata": {},
-                                  "data": {"image/png": [base64.b64encode(PNG).decode()], "text/plain": ["<Figure>"]}}]}],
-          "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
-          "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {"cell_type": "raw", "metadata": {}, "source": ["---\n", "title: Stored\n", "---"]},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": 1,
+                "source": ["print('hi')"],
+                "outputs": [
+                    {"output_type": "stream", "name": "stdout", "text": ["hi\n", "there\n"]},
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {"image/png": [base64.b64encode(PNG).decode()], "text/plain": ["<Figure>"]},
+                    },
+                ],
+            },
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     path = site.post("stored/index.ipynb", json.dumps(nb))
     page = notebook_markdown(to_notebook(read_post(path)), {})
-    assert "```\nhi\nthere\n```" in page.markdown and list(page.files)[0].endswith(".png")
+    assert "```\nhi\nthere\n```" in page.markdown and next(iter(page.files)).endswith(".png")
 
 
 # --- a real kernel ----------------------------------------------------------------------------
@@ -321,11 +389,17 @@ KERNEL_CELLS = [
 
 
 def test_executed_notebook_renders_every_kind_of_output(tmp_path):
-    pytest.importorskip("nbclient"); pytest.importorskip("ipykernel")
-    pytest.importorskip("matplotlib"); pytest.importorskip("pandas"); pytest.importorskip("mermaid")
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("pandas")
+    pytest.importorskip("mermaid")
     from nbclient import NotebookClient
-    nb = new_notebook(cells=[new_code_cell(c) for c in KERNEL_CELLS],
-                      metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
+
+    nb = new_notebook(
+        cells=[new_code_cell(c) for c in KERNEL_CELLS],
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
+    )
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     page = notebook_markdown(nb, {})
     html = html_of(page)
@@ -335,4 +409,4 @@ def test_executed_notebook_renders_every_kind_of_output(tmp_path):
     assert len(images) == 1 and f'src="{images[0]}"' in html and page.files[images[0]].startswith(b"\x89PNG")
     assert 'class="dataframe"' in html and "<td>x</td>" in html and "<style" not in html
     assert "Some <strong>bold</strong> words" in html
-    assert '<pre class="mermaid">' in html and "b[\"Model\"]" in html and "a --&gt; b" in html
+    assert '<pre class="mermaid">' in html and 'b["Model"]' in html and "a --&gt; b" in html

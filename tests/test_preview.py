@@ -1,4 +1,5 @@
 """`coursenotes preview`: serves the drafts build, rebuilds on edit, keeps the last good site, stops on Ctrl-C."""
+
 import json
 import signal
 import subprocess
@@ -9,16 +10,18 @@ import urllib.error
 import urllib.request
 
 import pytest
-
-from coursenotes.authoring.preview import PreviewState, Previewer, VERSION_PATH, preview, serve
 from tests.conftest import simple_post
+
+from coursenotes.authoring.preview import VERSION_PATH, Previewer, PreviewState, preview, serve
 
 
 def fetch(url: str) -> tuple[int, str]:
     """(status, body) of a GET, 4xx/5xx included."""
     try:
-        with urllib.request.urlopen(url, timeout=10) as r: return r.status, r.read().decode()
-    except urllib.error.HTTPError as e: return e.code, e.read().decode()
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
 
 
 def wait_for(predicate, timeout: float = 30, what: str = "condition"):
@@ -26,24 +29,29 @@ def wait_for(predicate, timeout: float = 30, what: str = "condition"):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         value = predicate()
-        if value: return value
+        if value:
+            return value
         time.sleep(0.1)
     pytest.fail(f"timed out waiting for {what}")
 
 
 def test_preview_rebuilds_on_edit_keeps_last_good_site_and_stops_on_ctrl_c(site):
     post = site.post("draft.md", simple_post("Draft", body="First version.", extra="published: false\n"))
-    proc = subprocess.Popen([sys.executable, "-m", "coursenotes", "preview", "--port", "0", "--root", str(site.root)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coursenotes", "preview", "--port", "0", "--root", str(site.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
     reader.start()
     try:
-        line = wait_for(lambda: next((l for l in lines if "previewing" in l), None), what="the preview URL")
+        line = wait_for(lambda: next((line for line in lines if "previewing" in line), None), what="the preview URL")
         base = line.split(" at ")[1].split()[0]
         assert base.startswith("http://127.0.0.1:")
         status, page = fetch(base + "posts/draft/")
-        assert status == 200 and "First version." in page and VERSION_PATH in page      # drafts, with live reload
+        assert status == 200 and "First version." in page and VERSION_PATH in page  # drafts, with live reload
         assert json.loads(fetch(base + VERSION_PATH[1:])[1]) == {"version": 1, "errors": []}
 
         post.write_text(simple_post("Draft", body="Second version.", extra="published: false\n"))
@@ -52,10 +60,15 @@ def test_preview_rebuilds_on_edit_keeps_last_good_site_and_stops_on_ctrl_c(site)
         assert "Second version." in fetch(base + "posts/draft/")[1]
 
         post.write_text("---\ntitle: [unclosed\n---\n")
-        state = wait_for(lambda: json.loads(fetch(base + VERSION_PATH[1:])[1])["errors"] and
-                         json.loads(fetch(base + VERSION_PATH[1:])[1]), what="the build error")
+        state = wait_for(
+            lambda: (
+                json.loads(fetch(base + VERSION_PATH[1:])[1])["errors"]
+                and json.loads(fetch(base + VERSION_PATH[1:])[1])
+            ),
+            what="the build error",
+        )
         assert state["version"] == 2 and "draft.md:3: invalid YAML front matter" in state["errors"][0]
-        assert "Second version." in fetch(base + "posts/draft/")[1]                    # the last good site stays
+        assert "Second version." in fetch(base + "posts/draft/")[1]  # the last good site stays
         assert fetch(base + "no/such/page/")[0] == 404
     finally:
         proc.send_signal(signal.SIGINT)
@@ -77,7 +90,7 @@ def test_preview_in_process_stops_and_removes_its_folder(site, monkeypatch):
     thread.start()
     wait_for(lambda: urls, what="the server")
     status, page = fetch(urls[0])
-    assert status == 200 and "<h2 class=\"post-item-title\"><a href=\"posts/a/\">A</a></h2>" in page
+    assert status == 200 and '<h2 class="post-item-title"><a href="posts/a/">A</a></h2>' in page
     stop.set()
     thread.join(30)
     assert not thread.is_alive() and said[-1] == "preview stopped"
@@ -90,33 +103,42 @@ def test_server_without_a_site_shows_the_errors(tmp_path):
     try:
         status, page = fetch(f"http://127.0.0.1:{server.server_address[1]}/")
         assert status == 503 and "posts/a.md:2: bad" in page and VERSION_PATH in page
-    finally: server.shutdown(); server.server_close()
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_a_taken_port_is_a_one_line_error(tmp_path):
     from coursenotes.errors import CoursenotesError
+
     server = serve(tmp_path, 0, PreviewState())
     try:
         with pytest.raises(CoursenotesError, match=r"port \d+ is in use: try --port"):
             serve(tmp_path, server.server_address[1], PreviewState())
-    finally: server.shutdown(); server.server_close()
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.mark.slow
 def test_ctrl_c_while_a_cell_runs_stops_the_preview(site):
     pytest.importorskip("nbclient")
     post = site.post("a.qmd", simple_post("A", body="```{python}\n1 + 1\n```"))
-    proc = subprocess.Popen([sys.executable, "-m", "coursenotes", "preview", "--port", "0", "--root", str(site.root)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coursenotes", "preview", "--port", "0", "--root", str(site.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines = []
     threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
     try:
-        wait_for(lambda: any("previewing" in l for l in lines), timeout=120, what="the first build")
+        wait_for(lambda: any("previewing" in line for line in lines), timeout=120, what="the first build")
         post.write_text(simple_post("A", body="```{python}\nimport time\ntime.sleep(120)\n```"))
-        time.sleep(4)                                     # the rebuild is now inside the sleeping cell
+        time.sleep(4)  # the rebuild is now inside the sleeping cell
     finally:
         proc.send_signal(signal.SIGINT)
         code = proc.wait(timeout=60)
     output = "".join(lines)
     assert code == 0 and "preview stopped" in output and "Traceback" not in output, output
-    assert "error:" not in output.split("preview stopped", 1)[1], output   # a build cut short by Ctrl-C is no error
+    assert "error:" not in output.split("preview stopped", 1)[1], output  # a build cut short by Ctrl-C is no error

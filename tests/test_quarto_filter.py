@@ -1,13 +1,14 @@
 """The Quarto-only filter (_extensions/coursenotes-quarto) under plain pandoc: tests/quarto/input-<case>.md
 against expected-<case>.md. It only rewrites metadata, so pandoc's markdown writer shows all it does."""
+
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
+from tests.conftest import REPO
 
 from coursenotes.render.pandoc import pandoc_path
-from tests.conftest import REPO
 
 CASES = Path(__file__).resolve().parent / "quarto"
 FILTER = REPO / "_extensions" / "coursenotes-quarto" / "tags-as-categories.lua"
@@ -15,8 +16,21 @@ FILTER = REPO / "_extensions" / "coursenotes-quarto" / "tags-as-categories.lua"
 
 def render(case: str) -> str:
     """pandoc -s -t markdown --wrap=none with the filter, as Quarto would run it (no `quarto` API is used)."""
-    proc = subprocess.run([pandoc_path(), "-s", "-t", "markdown", "--wrap=none", "--lua-filter", str(FILTER),
-                           str(CASES / f"input-{case}.md")], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [
+            pandoc_path(),
+            "-s",
+            "-t",
+            "markdown",
+            "--wrap=none",
+            "--lua-filter",
+            str(FILTER),
+            str(CASES / f"input-{case}.md"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 

@@ -1,6 +1,7 @@
 """`quarto render` against `coursenotes build` on a copy of this repo's site: the same post URLs, titles,
 tag sets and output images. Needs the Quarto CLI (not installable from PyPI), so it skips without it;
 the helpers that read both sites are tested on our own build always."""
+
 import html
 import os
 import re
@@ -11,12 +12,23 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from coursenotes.build import build
 from tests.conftest import REPO, simple_post
 
-QUARTO_SOURCES = ("posts", "_extensions", "_freeze", "_frozen", "index.qmd", "404.qmd", "tags/index.qmd",
-                  "archive/index.qmd", "_quarto.yml", "pyproject.toml", "package.json")
+from coursenotes.build import build
+
+QUARTO_SOURCES = (
+    "posts",
+    "_extensions",
+    "_freeze",
+    "_frozen",
+    "index.qmd",
+    "404.qmd",
+    "tags/index.qmd",
+    "archive/index.qmd",
+    "_quarto.yml",
+    "pyproject.toml",
+    "package.json",
+)
 IMAGE = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.I)
 
 
@@ -39,7 +51,8 @@ def title(page: str) -> str:
 def tags(page: str) -> set[str]:
     """The tags shown under a post's title: our `ul.tags` links, Quarto's `.quarto-category` chips."""
     ours = re.search(r'<ul class="tags"[^>]*>(.*?)</ul>', page, re.S)
-    if ours: return {text_of(t) for t in re.findall(r"<a[^>]*>(.*?)</a>", ours.group(1), re.S)}
+    if ours:
+        return {text_of(t) for t in re.findall(r"<a[^>]*>(.*?)</a>", ours.group(1), re.S)}
     return {text_of(t) for t in re.findall(r'<div class="quarto-category">(.*?)</div>', page, re.S)}
 
 
@@ -63,7 +76,8 @@ def output_images(out: Path, page_rel: str, page: str) -> list:
     here, found = (out / page_rel).parent, []
     for src in re.findall(r'<img[^>]*\ssrc="([^"#?]+)"', page):
         path = (here / src).resolve()
-        if re.match(r"^[a-z]+:|^//", src) or not IMAGE.search(src) or not path.is_file(): continue
+        if re.match(r"^[a-z]+:|^//", src) or not IMAGE.search(src) or not path.is_file():
+            continue
         found.append(png_size(path) or path.suffix)
     return sorted(found, key=str)
 
@@ -71,15 +85,21 @@ def output_images(out: Path, page_rel: str, page: str) -> list:
 def site_summary(out: Path) -> dict:
     """What both renderers must agree on."""
     pages = post_pages(out)
-    return {"urls": sorted(pages), "titles": {p: title(h) for p, h in pages.items()},
-            "tags": {p: tags(h) for p, h in pages.items()}, "tag_pages": tag_pages(out),
-            "images": {p: output_images(out, p, h) for p, h in pages.items()},
-            "feeds": sorted(p.relative_to(out).as_posix() for p in out.glob("**/index.xml"))}
+    return {
+        "urls": sorted(pages),
+        "titles": {p: title(h) for p, h in pages.items()},
+        "tags": {p: tags(h) for p, h in pages.items()},
+        "tag_pages": tag_pages(out),
+        "images": {p: output_images(out, p, h) for p, h in pages.items()},
+        "feeds": sorted(p.relative_to(out).as_posix() for p in out.glob("**/index.xml")),
+    }
 
 
 def test_summary_reads_our_build(site):
     site.post("2024-09-21-lesson/index.md", simple_post("Lesson & more", "[python, fast.ai]", body="![](x.png)"))
-    (site.root / "posts/2024-09-21-lesson/x.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0\0\0\rIHDR" + struct.pack(">II", 3, 2))
+    (site.root / "posts/2024-09-21-lesson/x.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + b"\0\0\0\rIHDR" + struct.pack(">II", 3, 2)
+    )
     assert build(site.root).ok
     summary = site_summary(site.root / "_site")
     page = "posts/lesson/index.html"
@@ -96,17 +116,28 @@ def test_quarto_render_matches_coursenotes_build(tmp_path):
     project = tmp_path / "site"
     for name in QUARTO_SOURCES:
         src, dest = REPO / name, project / name
-        if not src.exists(): continue
+        if not src.exists():
+            continue
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(src, dest) if src.is_dir() else shutil.copy(src, dest)
-    if (REPO / "node_modules").exists(): (project / "node_modules").symlink_to(REPO / "node_modules")
+    if (REPO / "node_modules").exists():
+        (project / "node_modules").symlink_to(REPO / "node_modules")
     # `python -m coursenotes` in _quarto.yml's scripts, and the Jupyter kernel, are this virtualenv's.
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "QUARTO_PYTHON": sys.executable}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "QUARTO_PYTHON": sys.executable,
+    }
     quarto = subprocess.run(["quarto", "render"], cwd=project, env=env, capture_output=True, text=True, timeout=1800)
     assert quarto.returncode == 0, quarto.stdout[-3000:] + quarto.stderr[-3000:]
-    ours = subprocess.run([sys.executable, "-m", "coursenotes", "build", "--out", str(tmp_path / "ours")],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=1800)
+    ours = subprocess.run(
+        [sys.executable, "-m", "coursenotes", "build", "--out", str(tmp_path / "ours")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert ours.returncode == 0, ours.stdout[-3000:] + ours.stderr[-3000:]
     theirs, mine = site_summary(project / "_site"), site_summary(tmp_path / "ours")
     assert theirs["urls"] == mine["urls"]
@@ -116,4 +147,4 @@ def test_quarto_render_matches_coursenotes_build(tmp_path):
     assert {p: len(v) for p, v in theirs["images"].items()} == {p: len(v) for p, v in mine["images"].items()}
     assert theirs["images"] == mine["images"]
     assert set(mine["feeds"]) <= set(theirs["feeds"])
-    assert not list((project / "_site" / "posts").glob("2*"))                  # no dated folder left behind
+    assert not list((project / "_site" / "posts").glob("2*"))  # no dated folder left behind

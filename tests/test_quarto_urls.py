@@ -1,4 +1,5 @@
 """The Quarto post-render step on a tree shaped like `quarto render`'s output, tested without Quarto."""
+
 import hashlib
 import json
 import posixpath
@@ -6,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.conftest import simple_post
 
 from coursenotes.cli import main
-from coursenotes.sources.posts import discover
 from coursenotes.quarto.urls import Move, apply, fix_url, map_path, plan
+from coursenotes.sources.posts import discover
 from coursenotes.urls import page_path
-from tests.conftest import simple_post
 
 SITE = "https://notes.example.org/"
 LESSON, WELCOME, DRAFT = "posts/2024-09-21-fastai-lesson-1", "posts/2024-07-01-welcome", "posts/2024-10-01-unfinished"
@@ -47,8 +48,16 @@ QUARTO_FILES = {
     "index.xml": f"""<rss><channel><link>{SITE}index.html</link><item><title>Welcome</title><link>{SITE}{WELCOME}.html</link>
 <guid>{SITE}{WELCOME}.html</guid><description><![CDATA[ <img src="{SITE}{WELCOME}_files/figure-html/cell-2-output-1.png"> ]]></description>
 </item></channel></rss>""",
-    "search.json": json.dumps([{"objectID": f"{WELCOME}.html", "href": f"{WELCOME}.html#why", "title": "Welcome",
-                                "text": f"see {WELCOME}.html"}]),
+    "search.json": json.dumps(
+        [
+            {
+                "objectID": f"{WELCOME}.html",
+                "href": f"{WELCOME}.html#why",
+                "title": "Welcome",
+                "text": f"see {WELCOME}.html",
+            }
+        ]
+    ),
     "listings.json": json.dumps([{"listing": "/index.html", "items": [f"/{LESSON}/index.html", f"/{WELCOME}.html"]}]),
 }
 
@@ -90,9 +99,13 @@ def test_outputs_move_to_our_urls_with_their_figures_and_drafts_go(rendered):
     out = rendered.root / "_site"
     apply(out, moves_of(rendered), SITE)
     files = files_under(out)
-    assert {"posts/fastai-lesson-1/index.html", "posts/fastai-lesson-1/index_files/figure-html/cell-3-output-1.png",
-            "posts/welcome/index.html", "posts/welcome/2024-07-01-welcome_files/figure-html/cell-2-output-1.png"} <= files
-    assert not any(f.startswith(("posts/2024-", "posts/.")) for f in files)     # no dated paths, no leftovers
+    assert {
+        "posts/fastai-lesson-1/index.html",
+        "posts/fastai-lesson-1/index_files/figure-html/cell-3-output-1.png",
+        "posts/welcome/index.html",
+        "posts/welcome/2024-07-01-welcome_files/figure-html/cell-2-output-1.png",
+    } <= files
+    assert not any(f.startswith(("posts/2024-", "posts/.")) for f in files)  # no dated paths, no leftovers
 
 
 def local_links(html: str) -> list[str]:
@@ -116,23 +129,30 @@ def test_links_are_rewritten_in_pages_feeds_sitemap_and_search(rendered):
     index = (out / "index.html").read_text()
     assert 'href="posts/fastai-lesson-1/index.html"' in index and 'href="posts/welcome/index.html"' in index
     welcome = (out / "posts/welcome/index.html").read_text()
-    assert '<meta name="quarto:offset" content="../../">' in welcome                # one folder deeper now
+    assert '<meta name="quarto:offset" content="../../">' in welcome  # one folder deeper now
     assert 'href="../../site_libs/bootstrap/bootstrap.min.css"' in welcome and 'href="../../index.html"' in welcome
     assert 'src="2024-07-01-welcome_files/figure-html/cell-2-output-1.png"' in welcome and 'href="#why"' in welcome
     assert 'href="../fastai-lesson-1/index.html"' in welcome
     assert f'content="{SITE}posts/welcome/2024-07-01-welcome_files/figure-html/cell-2-output-1.png"' in welcome
     lesson = (out / "posts/fastai-lesson-1/index.html").read_text()
-    assert 'href="../welcome/index.html#why"' in lesson and 'src="index_files/figure-html/cell-3-output-1.png"' in lesson
+    assert (
+        'href="../welcome/index.html#why"' in lesson and 'src="index_files/figure-html/cell-3-output-1.png"' in lesson
+    )
     assert f'content="{SITE}posts/fastai-lesson-1/index.html"' in lesson
-    assert f"I keep notes in {LESSON}/index.qmd." in lesson and f'content="{LESSON} in words"' in lesson   # prose kept
+    assert f"I keep notes in {LESSON}/index.qmd." in lesson and f'content="{LESSON} in words"' in lesson  # prose kept
     assert 'href="../../posts/fastai-lesson-1/"' in (out / "tags/python/index.html").read_text()
     feed, sitemap = (out / "index.xml").read_text(), (out / "sitemap.xml").read_text()
     assert "posts/2024-" not in feed and "posts/2024-" not in sitemap
-    assert f"<guid>{SITE}posts/welcome/index.html</guid>" in feed and f"<loc>{SITE}posts/fastai-lesson-1/index.html</loc>" in sitemap
+    assert (
+        f"<guid>{SITE}posts/welcome/index.html</guid>" in feed
+        and f"<loc>{SITE}posts/fastai-lesson-1/index.html</loc>" in sitemap
+    )
     search = json.loads((out / "search.json").read_text())[0]
     assert search["href"] == "posts/welcome/index.html#why" and search["text"] == f"see {WELCOME}.html"
-    assert json.loads((out / "listings.json").read_text())[0]["items"] == ["/posts/fastai-lesson-1/index.html",
-                                                                           "/posts/welcome/index.html"]
+    assert json.loads((out / "listings.json").read_text())[0]["items"] == [
+        "/posts/fastai-lesson-1/index.html",
+        "/posts/welcome/index.html",
+    ]
 
 
 def test_running_it_twice_changes_nothing(rendered):
@@ -168,15 +188,18 @@ def test_same_urls_as_our_build_for_every_repo_post():
         assert map_path(quarto_page, moves) == page_path(post.url), post.source
 
 
-@pytest.mark.parametrize("url, old, new, want", [
-    ("../../site_libs/a.js", LESSON, "posts/fastai-lesson-1", "../../site_libs/a.js"),
-    ("./", "posts", "posts/welcome", "../"),
-    ("?q=1", "posts", "posts/welcome", "?q=1"),
-    ("mailto:me@example.org", "posts", "posts/welcome", "mailto:me@example.org"),
-    ("../../../outside.html", "posts", "posts/welcome", "../../../outside.html"),
-    (f"/{WELCOME}.html#a", "", "", "/posts/welcome/index.html#a"),
-    (f"{SITE}{LESSON}/", "", "", f"{SITE}posts/fastai-lesson-1/"),
-])
+@pytest.mark.parametrize(
+    "url, old, new, want",
+    [
+        ("../../site_libs/a.js", LESSON, "posts/fastai-lesson-1", "../../site_libs/a.js"),
+        ("./", "posts", "posts/welcome", "../"),
+        ("?q=1", "posts", "posts/welcome", "?q=1"),
+        ("mailto:me@example.org", "posts", "posts/welcome", "mailto:me@example.org"),
+        ("../../../outside.html", "posts", "posts/welcome", "../../../outside.html"),
+        (f"/{WELCOME}.html#a", "", "", "/posts/welcome/index.html#a"),
+        (f"{SITE}{LESSON}/", "", "", f"{SITE}posts/fastai-lesson-1/"),
+    ],
+)
 def test_fix_url(url, old, new, want):
     moves = [Move(LESSON, "posts/fastai-lesson-1"), Move(f"{WELCOME}.html", "posts/welcome", f"{WELCOME}_files")]
     assert fix_url(url, old, new, moves, SITE) == want
@@ -198,4 +221,4 @@ def test_cli_moves_after_a_full_render(rendered, monkeypatch, capsys):
     assert main(["quarto-postrender"]) == 0
     assert "2 post(s) moved" in capsys.readouterr().out
     assert (rendered.root / "_site/posts/welcome/index.html").exists()
-    assert not (rendered.root / "_site" / DRAFT).exists()                     # draft-mode `gone` (the default)
+    assert not (rendered.root / "_site" / DRAFT).exists()  # draft-mode `gone` (the default)

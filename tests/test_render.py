@@ -1,4 +1,5 @@
 """Rendering through pandoc: output shape and the render cache."""
+
 from pathlib import Path
 
 from coursenotes.render import pandoc as render
@@ -24,7 +25,9 @@ def test_a_filter_change_invalidates_the_cache(site, tmp_path):
     (site.root / "_extensions").unlink()
     ext = site.root / "_extensions" / "coursenotes"
     ext.mkdir(parents=True)
-    (ext / "coursenotes.lua").write_text((REPO / "_extensions/coursenotes/coursenotes.lua").read_text() + "\n-- changed\n")
+    (ext / "coursenotes.lua").write_text(
+        (REPO / "_extensions/coursenotes/coursenotes.lua").read_text() + "\n-- changed\n"
+    )
     assert render.render_key("x", site.root) != key
 
 

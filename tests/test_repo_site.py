@@ -1,10 +1,13 @@
 """The repository's own site: it builds from the committed frozen outputs, with no kernel."""
-from coursenotes.build import BuildOptions, build
+
 from tests.conftest import REPO
+
+from coursenotes.build import BuildOptions, build
 
 
 def test_repository_site_builds_frozen_without_a_kernel(tmp_path, monkeypatch):
     from coursenotes.execution.kernels import local as execute
+
     monkeypatch.setattr(execute, "execute", lambda *a, **k: (_ for _ in ()).throw(AssertionError("a kernel started")))
     result = build(REPO, BuildOptions(frozen=True, out=tmp_path / "site", search=False))
     assert result.ok, [str(e) for e in result.errors]

@@ -1,14 +1,15 @@
 """`coursenotes new`: a complete draft post in each format, never overwriting one."""
+
 import datetime as dt
 import json
 
 import pytest
 
+from coursenotes.authoring.scaffold import new_post
 from coursenotes.cli import main
 from coursenotes.errors import PostError
 from coursenotes.sources.notebook import to_notebook
 from coursenotes.sources.posts import read_post
-from coursenotes.authoring.scaffold import new_post
 
 DAY = dt.date(2024, 10, 5)
 
@@ -18,8 +19,13 @@ def test_new_post_has_front_matter_and_a_code_cell(site, fmt):
     path = new_post(site.root / "posts", "Lesson 2: Deployment", ["fast.ai", "courses"], fmt, DAY)
     assert path == site.root / "posts" / "2024-10-05-lesson-2-deployment" / f"index.{fmt}"
     post = read_post(path)
-    assert (post.title, post.date, post.tags, post.draft, post.slug) == \
-        ("Lesson 2: Deployment", dt.datetime(2024, 10, 5), ("fast.ai", "courses"), True, "lesson-2-deployment")
+    assert (post.title, post.date, post.tags, post.draft, post.slug) == (
+        "Lesson 2: Deployment",
+        dt.datetime(2024, 10, 5),
+        ("fast.ai", "courses"),
+        True,
+        "lesson-2-deployment",
+    )
     assert post.description and post.meta["published"] is False
     code = [c for c in to_notebook(post).cells if c.cell_type == "code"]
     assert len(code) == 1 and "1 + 1" in code[0].source
@@ -41,6 +47,7 @@ def test_new_refuses_to_overwrite(site):
 
 def test_new_draft_builds_only_with_drafts(site):
     from coursenotes.build import BuildOptions, build
+
     text = new_post(site.root / "posts", "Draft", ["x"], "md", DAY).read_text()
     (site.root / "posts" / "2024-10-05-draft" / "index.md").write_text(text.replace("```{python}", "```python"))
     assert build(site.root).posts == []

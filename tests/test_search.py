@@ -1,13 +1,14 @@
 """Search: pagefind indexes the staged site before the swap; without pagefind the site builds without search."""
+
 import json
 import os
 
 import pytest
-
-from coursenotes.site import search
-from coursenotes.cli import main
-from coursenotes.build import BuildOptions, build
 from tests.conftest import simple_post
+
+from coursenotes.build import BuildOptions, build
+from coursenotes.cli import main
+from coursenotes.site import search
 
 needs_pagefind = pytest.mark.skipif(not search.available(), reason="pagefind is not installed")
 
@@ -26,7 +27,7 @@ def test_build_writes_the_index_and_a_search_page(site):
     for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
         assert (bundle / name).is_file(), name
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 2          # posts only: listings have no data-pagefind-body
+    assert entry["languages"]["en"]["page_count"] == 2  # posts only: listings have no data-pagefind-body
     page = site.read("search/index.html")
     assert 'src="../pagefind/pagefind-ui.js"' in page and 'href="../pagefind/pagefind-ui.css"' in page
     assert 'src="../assets/search.js"' in page

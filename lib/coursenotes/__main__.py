@@ -1,4 +1,5 @@
 """`python -m coursenotes` runs the CLI."""
+
 import sys
 
 from coursenotes.cli import main

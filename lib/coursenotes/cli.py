@@ -1,4 +1,5 @@
 """The `coursenotes` command line: thin argument parsing over the library."""
+
 from __future__ import annotations
 
 import argparse
@@ -32,37 +33,62 @@ An error in a post is printed as `path:line: message`; the previous _site/ is le
 
 def add_build(sub) -> None:
     """The `build` command and its options."""
-    p = sub.add_parser("build", help="build the site into _site/",
-                       description="Render every post and write the site, replacing the output folder only on success.",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "build",
+        help="build the site into _site/",
+        description="Render every post and write the site, replacing the output folder only on success.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--drafts", action="store_true", help="include draft posts (published: false / draft: true)")
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site/ beside _quarto.yml)")
     p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
-    p.add_argument("--jobs", type=int, metavar="N", help="posts executed and rendered at once (default: number of cores)")
-    p.add_argument("--gateway-url", metavar="URL",
-                   help="run posts on kernels of a Jupyter Kernel/Enterprise Gateway (else JUPYTER_GATEWAY_URL, "
-                        "[tool.coursenotes] gateway-url; see docs/gateway.md)")
-    p.add_argument("--gateway-token", metavar="TOKEN",
-                   help="the gateway's auth token (else JUPYTER_GATEWAY_AUTH_TOKEN, [tool.coursenotes] gateway-token)")
-    p.add_argument("--frozen", action="store_true",
-                   help="render executed posts from _frozen/ and never start a kernel; fail naming any post whose code changed")
-    p.add_argument("--no-execute", dest="execute", action="store_false",
-                   help="show every post's code without running it (like `quarto render --no-execute`)")
-    p.add_argument("--refresh", nargs="*", metavar="POST",
-                   help="execute these posts (slugs or files) even when cached or frozen; every post when none is named")
+    p.add_argument(
+        "--jobs", type=int, metavar="N", help="posts executed and rendered at once (default: number of cores)"
+    )
+    p.add_argument(
+        "--gateway-url",
+        metavar="URL",
+        help="run posts on kernels of a Jupyter Kernel/Enterprise Gateway (else JUPYTER_GATEWAY_URL, "
+        "[tool.coursenotes] gateway-url; see docs/gateway.md)",
+    )
+    p.add_argument(
+        "--gateway-token",
+        metavar="TOKEN",
+        help="the gateway's auth token (else JUPYTER_GATEWAY_AUTH_TOKEN, [tool.coursenotes] gateway-token)",
+    )
+    p.add_argument(
+        "--frozen",
+        action="store_true",
+        help="render executed posts from _frozen/ and never start a kernel; fail naming any post whose code changed",
+    )
+    p.add_argument(
+        "--no-execute",
+        dest="execute",
+        action="store_false",
+        help="show every post's code without running it (like `quarto render --no-execute`)",
+    )
+    p.add_argument(
+        "--refresh",
+        nargs="*",
+        metavar="POST",
+        help="execute these posts (slugs or files) even when cached or frozen; every post when none is named",
+    )
     p.set_defaults(run=run_build)
 
 
 def report_errors(errors) -> None:
     """Every problem on its own `path:line: message` line."""
-    for e in errors: print(f"error: {e}", file=sys.stderr)
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
 
 
 def run_build(args) -> int:
     """Build the site; 0 on success, 1 when any post failed."""
     from coursenotes.build import BuildOptions, build
+
     refresh = None if args.refresh is None else tuple(args.refresh)
-    progress = lambda line: print(line, file=sys.stderr, flush=True)    # noqa: E731 - one line per post as it finishes
+    progress = lambda line: print(line, file=sys.stderr, flush=True)
     options = BuildOptions(
         drafts=args.drafts,
         out=args.out,
@@ -74,7 +100,8 @@ def run_build(args) -> int:
         gateway_token=args.gateway_token,
     )
     result = build(args.root, options, progress)
-    for note in result.notes: print(f"note: {note}", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     if not result.ok:
         report_errors(result.errors)
         print(f"build failed: {len(result.errors)} problem(s); {result.out} was left unchanged", file=sys.stderr)
@@ -86,23 +113,29 @@ def run_build(args) -> int:
 
 def add_new(sub) -> None:
     """The `new` command: scaffold a post."""
-    p = sub.add_parser("new", help="start a new post (a draft) in posts/<today>-<slug>/",
-                       description="Create posts/<today>-<slug>/index.<format> with front matter and a starter code cell. "
-                                   "The post is a draft (`published: false`) until you publish it.",
-                       epilog='example:\n  coursenotes new "Lesson 2: Deployment" --tags fast.ai,courses',
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "new",
+        help="start a new post (a draft) in posts/<today>-<slug>/",
+        description="Create posts/<today>-<slug>/index.<format> with front matter and a starter code cell. "
+        "The post is a draft (`published: false`) until you publish it.",
+        epilog='example:\n  coursenotes new "Lesson 2: Deployment" --tags fast.ai,courses',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("title", help="the post's title; its slug names the folder")
     p.add_argument("--tags", default="", metavar="A,B", help="comma-separated tags, e.g. fast.ai,courses")
-    p.add_argument("--format", dest="fmt", choices=("qmd", "ipynb", "md"), default="qmd", help="source format (default: qmd)")
+    p.add_argument(
+        "--format", dest="fmt", choices=("qmd", "ipynb", "md"), default="qmd", help="source format (default: qmd)"
+    )
     p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
     p.set_defaults(run=run_new)
 
 
 def run_new(args) -> int:
     """Create the post and print its path."""
-    from coursenotes.settings import load_config
-    from coursenotes.errors import display_path
     from coursenotes.authoring.scaffold import new_post
+    from coursenotes.errors import display_path
+    from coursenotes.settings import load_config
+
     path = new_post(load_config(args.root).posts_dir, args.title, args.tags.split(","), args.fmt)
     print(display_path(path))
     return 0
@@ -110,10 +143,15 @@ def run_new(args) -> int:
 
 def add_preview(sub) -> None:
     """The `preview` command: serve with drafts and rebuild on change."""
-    p = sub.add_parser("preview", help="serve the site with drafts on 127.0.0.1, rebuilding as you edit",
-                       description="Build with drafts, serve on 127.0.0.1, watch posts/, _quarto.yml and _extensions/, "
-                                   "rebuild on every change and reload the open page. Ctrl-C stops.")
-    p.add_argument("--port", type=int, default=4000, metavar="N", help="port on 127.0.0.1 (default: 4000; 0 picks a free one)")
+    p = sub.add_parser(
+        "preview",
+        help="serve the site with drafts on 127.0.0.1, rebuilding as you edit",
+        description="Build with drafts, serve on 127.0.0.1, watch posts/, _quarto.yml and _extensions/, "
+        "rebuild on every change and reload the open page. Ctrl-C stops.",
+    )
+    p.add_argument(
+        "--port", type=int, default=4000, metavar="N", help="port on 127.0.0.1 (default: 4000; 0 picks a free one)"
+    )
     p.add_argument("--out", type=Path, metavar="DIR", help="where the preview is built (default: a temporary folder)")
     p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
     p.set_defaults(run=run_preview)
@@ -122,15 +160,19 @@ def add_preview(sub) -> None:
 def run_preview(args) -> int:
     """Serve until Ctrl-C."""
     from coursenotes.authoring.preview import preview
+
     return preview(args.root, args.port, args.out, say=lambda line: print(line, file=sys.stderr, flush=True))
 
 
 def add_check(sub) -> None:
     """The `check` command: find problems without building."""
-    p = sub.add_parser("check", help="check every post: front matter, dates, tags, images, links",
-                       description="Check every post without running code: front matter, dates, duplicate slugs, "
-                                   "near-duplicate tags (fastai vs fast.ai), missing images, images without alt text "
-                                   "and internal links to pages that do not exist. One `path:line: message` per problem.")
+    p = sub.add_parser(
+        "check",
+        help="check every post: front matter, dates, tags, images, links",
+        description="Check every post without running code: front matter, dates, duplicate slugs, "
+        "near-duplicate tags (fastai vs fast.ai), missing images, images without alt text "
+        "and internal links to pages that do not exist. One `path:line: message` per problem.",
+    )
     p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
     p.set_defaults(run=run_check)
 
@@ -138,8 +180,10 @@ def add_check(sub) -> None:
 def run_check(args) -> int:
     """0 when no problem was found, else 1."""
     from coursenotes.authoring.check import check
+
     posts, problems = check(args.root)
-    for problem in problems: print(problem)
+    for problem in problems:
+        print(problem)
     if problems:
         print(f"{len(problems)} problem(s) in {len({str(p.path) for p in problems})} file(s)", file=sys.stderr)
         return 1
@@ -149,13 +193,16 @@ def run_check(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The full argument parser."""
-    p = argparse.ArgumentParser(prog="coursenotes", description=DESCRIPTION, epilog=EPILOG,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="coursenotes", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--version", action="version", version=f"coursenotes {__version__}")
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
     add_build(sub)
     add_quarto_commands(sub)
-    add_new(sub); add_preview(sub); add_check(sub)
+    add_new(sub)
+    add_preview(sub)
+    add_check(sub)
     return p
 
 
@@ -163,12 +210,18 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors print one line and exit 1, never a traceback."""
     # jsonschema (under nbformat) imports rfc3987_syntax only for IRI format checks that
     # notebooks never use; building its grammar costs over a second of every command's start.
-    sys.modules.setdefault("rfc3987_syntax", None)
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     from coursenotes.errors import CoursenotesError
+
     args = parser().parse_args(argv)
-    if not hasattr(args, "run"): parser().print_help(); return 2
-    try: return args.run(args)
+    if not hasattr(args, "run"):
+        parser().print_help()
+        return 2
+    try:
+        return args.run(args)
     except CoursenotesError as e:
-        report_errors([e]); return 1
+        report_errors([e])
+        return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr); return 130
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,4 +1,5 @@
 """Errors an author can cause: each names the file (and line) it is about."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +13,8 @@ class CoursenotesError(Exception):
         self.message, self.path, self.line = message, path, line
 
     def __str__(self) -> str:
-        if self.path is None: return self.message
+        if self.path is None:
+            return self.message
         where = f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
         return f"{where}: {self.message}"
 
@@ -37,12 +39,10 @@ class ExecutionError(CoursenotesError):
     """A post's code failed: a cell error, a timeout or a dead kernel."""
 
 
-class BuildFailed(CoursenotesError):
-    """One or more posts failed; each has already been reported."""
-
-
 def display_path(path: Path | str) -> str:
     """The path relative to the working directory where that is shorter."""
     p = Path(path)
-    try: return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError: return str(p)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

@@ -8,6 +8,7 @@ Reusable pieces for any browser test:
   `.external` and `.errors` on what it returns.
 - `shoot(page, name)`: a full-page screenshot into tests/screenshots/ (git-ignored).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,15 +23,24 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 LOCAL_HOSTS = ("127.0.0.1",)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """A static file handler that does not log every request to stderr."""
 
-    def log_message(self, format, *args): pass
+    def log_message(self, format, *args):
+        pass
 
 
 @contextlib.contextmanager
@@ -40,14 +50,18 @@ def serve(folder: Path):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    try: yield f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
-        server.shutdown(); server.server_close(); thread.join(5)
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 @dataclass
 class Visit:
     """A page plus what it did: every request URL, the ones that tried to leave, console errors."""
+
     page: object
     requests: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
@@ -57,7 +71,8 @@ class Visit:
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium for the whole session; skips when it is not installed."""
-    if not CHROMIUM.exists(): pytest.skip("/usr/bin/chromium is missing: run scripts/setup as root (apt-get install chromium)")
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing: run scripts/setup as root (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -71,24 +86,32 @@ def visit(browser):
     contexts = []
 
     def open_page(width: int = 1280, height: int = 900, scheme: str = "light") -> Visit:
-        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
-                                      service_workers="block")
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme=scheme, service_workers="block"
+        )
         contexts.append(context)
         visit = Visit(context.new_page())
 
         def route(r):
             url = r.request.url
             visit.requests.append(url)
-            if url.startswith(("data:", "blob:")) or urlsplit(url).hostname in LOCAL_HOSTS: r.continue_()
-            else: visit.external.append(url); r.abort()
+            if url.startswith(("data:", "blob:")) or urlsplit(url).hostname in LOCAL_HOSTS:
+                r.continue_()
+            else:
+                visit.external.append(url)
+                r.abort()
+
         context.route("**/*", route)
-        visit.page.on("console", lambda m: m.type == "error" and visit.errors.append(f"console: {m.text} ({m.location})"))
+        visit.page.on(
+            "console", lambda m: m.type == "error" and visit.errors.append(f"console: {m.text} ({m.location})")
+        )
         visit.page.on("pageerror", lambda e: visit.errors.append(f"page error: {e}"))
         visit.page.on("requestfailed", lambda r: visit.errors.append(f"request failed: {r.url} {r.failure}"))
         return visit
 
     yield open_page
-    for context in contexts: context.close()
+    for context in contexts:
+        context.close()
 
 
 def shoot(page, name: str) -> Path:

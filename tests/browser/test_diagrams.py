@@ -1,11 +1,12 @@
 """Diagrams in Chromium: drawn by the site's own mermaid.js, redrawn for dark mode, source kept when drawing fails."""
+
 from __future__ import annotations
 
 import pytest
-
-from coursenotes.build import BuildOptions, build
 from tests.browser.conftest import serve
 from tests.conftest import SiteMaker
+
+from coursenotes.build import BuildOptions, build
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +35,8 @@ def base(tmp_path_factory):
     maker.post("2024-05-01-diagrams/index.md", POST)
     maker.post("plain.md", "---\ntitle: Plain\ndate: 2024-04-01\n---\n\nNo diagrams here.\n")
     assert build(maker.root, BuildOptions(search=False)).ok
-    with serve(maker.root / "_site") as url: yield url
+    with serve(maker.root / "_site") as url:
+        yield url
 
 
 def test_good_diagram_is_svg_and_broken_one_keeps_its_source(visit, base):
@@ -55,7 +57,9 @@ def test_diagrams_follow_the_theme_toggle(visit, base):
     v.page.wait_for_selector("figure.diagram svg", timeout=20_000)
     light = v.page.inner_html("figure.diagram:has(svg)")
     v.page.click(".theme-toggle")
-    v.page.wait_for_function(f"document.querySelector('figure.diagram:has(svg)').innerHTML !== {light!r}", timeout=20_000)
+    v.page.wait_for_function(
+        f"document.querySelector('figure.diagram:has(svg)').innerHTML !== {light!r}", timeout=20_000
+    )
     v.page.wait_for_selector("figure.diagram svg", timeout=20_000)
     assert v.page.inner_html("figure.diagram:has(svg)") != light
     assert v.errors == []

@@ -1,4 +1,5 @@
 """The Lesson 1 post really executes (fastai on CPU, CUDA where present) and reads well in Chromium."""
+
 from __future__ import annotations
 
 import re
@@ -6,10 +7,10 @@ import shutil
 import time
 
 import pytest
-
-from coursenotes.build import BuildOptions, build
 from tests.browser.conftest import serve, shoot
 from tests.conftest import REPO, SiteMaker
+
+from coursenotes.build import BuildOptions, build
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +38,7 @@ def text_of(html: str) -> str:
 
 def test_lesson_executes_within_a_minute_on_cpu(lesson):
     _, _, seconds = lesson
-    assert seconds < 120, f"lesson took {seconds:.0f} s"   # 60 s budget on an idle 2-core machine; CI may share it
+    assert seconds < 120, f"lesson took {seconds:.0f} s"  # 60 s budget on an idle 2-core machine; CI may share it
 
 
 def test_page_shows_grid_training_prediction_tabular_collab_and_device(lesson):
@@ -47,11 +48,11 @@ def test_page_shows_grid_training_prediction_tabular_collab_and_device(lesson):
     assert grid and (maker.root / "_site/posts/fastai-lesson-1" / grid.group(1)).stat().st_size > 1000
     assert "error_rate" in text and "train_loss" in text and "valid_loss" in text
     assert re.search(r"Prediction: [017], probability (0\.9|1\.0)\d\d \(true label 7\)", text)
-    assert "6220800" in text.replace(",", "") and "(32, 32, 3)" in text or "32, 32" in text
-    assert "accuracy" in text                                   # the tabular learner's metric
+    assert ("6220800" in text.replace(",", "") and "(32, 32, 3)" in text) or "32, 32" in text
+    assert "accuracy" in text  # the tabular learner's metric
     assert "MSE of the collab model" in text
-    assert re.search(r"cpu|NVIDIA|Tesla|CUDA", text)             # the device the post ran on
-    assert html.count('<pre class="mermaid">') == 5             # 3 fences, 1 {mermaid} cell, 1 mermaid-py chart
+    assert re.search(r"cpu|NVIDIA|Tesla|CUDA", text)  # the device the post ran on
+    assert html.count('<pre class="mermaid">') == 5  # 3 fences, 1 {mermaid} cell, 1 mermaid-py chart
     assert "https://mermaid.ink" not in html and "\x1b[" not in html
 
 
@@ -61,7 +62,9 @@ def test_lesson_page_in_chromium(lesson, visit):
         v = visit(width=1100)
         v.page.goto(base + "posts/fastai-lesson-1/")
         v.page.wait_for_function("document.querySelectorAll('pre.mermaid svg').length === 5", timeout=20_000)
-        widths = v.page.eval_on_selector_all("img.cell-output-image", "imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
+        widths = v.page.eval_on_selector_all(
+            "img.cell-output-image", "imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)"
+        )
         assert widths and all(w > 0 for w in widths)
         assert v.page.eval_on_selector_all("pre.mermaid.diagram-error", "e => e.length") == 0
         shoot(v.page, "lesson-1")

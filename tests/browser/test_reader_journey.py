@@ -1,14 +1,15 @@
 """A reader in Chromium: index -> tag -> post (diagrams, images, code) -> search -> dark mode; phone and laptop."""
+
 from __future__ import annotations
 
 import struct
 import zlib
 
 import pytest
-
-from coursenotes.build import build
 from tests.browser.conftest import serve, shoot
 from tests.conftest import SiteMaker
+
+from coursenotes.build import build
 
 pytestmark = pytest.mark.slow
 
@@ -48,10 +49,17 @@ Read the [python post](../python-tricks/) or see every [fast.ai post](/tags/fast
 
 def png(width: int = 16, height: int = 16, rgb=(220, 40, 40)) -> bytes:
     """A solid-colour PNG, made here so the test needs no binary files."""
-    def chunk(kind, data): return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) \
-        + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -60,12 +68,18 @@ def sample_site(tmp_path_factory):
     maker = SiteMaker(tmp_path_factory.mktemp("browser") / "site")
     maker.post("2024-09-21-training/index.md", TRAINING)
     (maker.root / "posts/2024-09-21-training/square.png").write_bytes(png())
-    maker.post("2024-08-10-python-tricks/index.md",
-               "---\ntitle: Python tricks\ndate: 2024-08-10\ntags: [python]\n---\n\nComprehensions and generators.\n")
-    maker.post("2024-07-01-why-fastai.md",
-               "---\ntitle: Why fast.ai\ndate: 2024-07-01\ntags: [fast.ai]\n---\n\nTop-down teaching.\n")
-    maker.post("2024-10-01-unfinished.md",
-               "---\ntitle: Unfinished\ndate: 2024-10-01\ntags: [fast.ai]\npublished: false\n---\n\nNot yet.\n")
+    maker.post(
+        "2024-08-10-python-tricks/index.md",
+        "---\ntitle: Python tricks\ndate: 2024-08-10\ntags: [python]\n---\n\nComprehensions and generators.\n",
+    )
+    maker.post(
+        "2024-07-01-why-fastai.md",
+        "---\ntitle: Why fast.ai\ndate: 2024-07-01\ntags: [fast.ai]\n---\n\nTop-down teaching.\n",
+    )
+    maker.post(
+        "2024-10-01-unfinished.md",
+        "---\ntitle: Unfinished\ndate: 2024-10-01\ntags: [fast.ai]\npublished: false\n---\n\nNot yet.\n",
+    )
     result = build(maker.root)
     assert result.ok, result.errors
     assert (maker.root / "_site/pagefind/pagefind-ui.js").is_file(), "search needs pagefind[extended]"
@@ -75,7 +89,8 @@ def sample_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def base_url(sample_site):
     """The sample site served on 127.0.0.1."""
-    with serve(sample_site) as url: yield url
+    with serve(sample_site) as url:
+        yield url
 
 
 def no_leaks(visit):
@@ -87,12 +102,17 @@ def no_leaks(visit):
 
 def test_reader_journey(visit, base_url):
     from playwright.sync_api import expect
+
     v = visit(width=1280)
     v.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = v.page
     page.goto(base_url)
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator(".post-item-title").all_inner_texts() == ["Training a digit classifier", "Python tricks", "Why fast.ai"]
+    assert page.locator(".post-item-title").all_inner_texts() == [
+        "Training a digit classifier",
+        "Python tricks",
+        "Why fast.ai",
+    ]
 
     page.locator(".post-item").first.get_by_role("link", name="fast.ai").click()
     page.wait_for_url("**/tags/fast.ai/")
@@ -109,8 +129,10 @@ def test_reader_journey(visit, base_url):
     assert page.locator("nav.toc a").count() == 4
     assert page.locator("h2 a.anchor").count() == 4
     assert page.locator(".post-meta .reading-time").inner_text() == "1 min read"
-    assert page.locator('meta[property="og:image"]').get_attribute("content") == \
-        "https://notes.example.org/posts/training/square.png"
+    assert (
+        page.locator('meta[property="og:image"]').get_attribute("content")
+        == "https://notes.example.org/posts/training/square.png"
+    )
 
     code = page.locator("div.sourceCode").first
     code.hover()
@@ -134,7 +156,7 @@ def test_reader_journey(visit, base_url):
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     assert page.evaluate(background) == "rgb(13, 17, 23)"
     assert page.locator(".theme-toggle").get_attribute("aria-pressed") == "true"
-    page.goto(base_url)                                        # the choice is remembered
+    page.goto(base_url)  # the choice is remembered
     assert page.evaluate(background) == "rgb(13, 17, 23)"
     page.click(".theme-toggle")
     assert page.evaluate(background) == "rgb(255, 255, 255)"
@@ -158,7 +180,7 @@ def test_draft_is_not_published(visit, base_url):
     assert "Unfinished" not in v.page.content()
     response = v.page.goto(base_url + "posts/unfinished/")
     assert response.status == 404
-    v.errors.clear()                                           # the 404 itself is logged by Chromium
+    v.errors.clear()  # the 404 itself is logged by Chromium
     no_leaks(v)
 
 
@@ -166,10 +188,17 @@ def test_draft_is_not_published(visit, base_url):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_pages_fit_the_screen(visit, base_url, width, scheme):
     v = visit(width=width, scheme=scheme)
-    for name, path in [("index", ""), ("post", "posts/training/"), ("tag", "tags/fast.ai/"), ("search", "search/?q=digit")]:
+    for name, path in [
+        ("index", ""),
+        ("post", "posts/training/"),
+        ("tag", "tags/fast.ai/"),
+        ("search", "search/?q=digit"),
+    ]:
         v.page.goto(base_url + path)
-        if name == "post": v.page.wait_for_selector("figure.diagram svg", timeout=20_000)
-        if name == "search": v.page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
+        if name == "post":
+            v.page.wait_for_selector("figure.diagram svg", timeout=20_000)
+        if name == "search":
+            v.page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
         overflow = v.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
         shoot(v.page, f"{name}-{width}-{scheme}")

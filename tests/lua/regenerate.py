@@ -1,4 +1,5 @@
 """Render each tests/lua/input-<case>.md with plain pandoc; `python tests/lua/regenerate.py` rewrites the goldens."""
+
 from __future__ import annotations
 
 import subprocess
@@ -26,10 +27,19 @@ def filter_for(case: str) -> Path:
 
 def render(case: str, to: str = "html5") -> str:
     """The case's input rendered by pandoc with the filter; raises with pandoc's stderr on failure."""
-    args = [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", to, "--lua-filter", str(filter_for(case)),
-            str(HERE / f"input-{case}.md")]
+    args = [
+        pypandoc.get_pandoc_path(),
+        "-f",
+        "markdown",
+        "-t",
+        to,
+        "--lua-filter",
+        str(filter_for(case)),
+        str(HERE / f"input-{case}.md"),
+    ]
     done = subprocess.run(args, capture_output=True, text=True, cwd=REPO)
-    if done.returncode: raise RuntimeError(f"pandoc failed on {case}: {done.stderr.strip()}")
+    if done.returncode:
+        raise RuntimeError(f"pandoc failed on {case}: {done.stderr.strip()}")
     return done.stdout
 
 

@@ -1,4 +1,4 @@
-"""Authoring: what an author runs while writing (`new` scaffolds a post, `check` finds problems, `preview` serves drafts).
+"""Authoring: `new` scaffolds a post, `check` finds problems, `preview` serves drafts while the author writes.
 
 These commands sit on top of the pipeline: they use the stages' public names and `coursenotes.build`.
 Public modules: scaffold (new_post), check (check), preview (preview).

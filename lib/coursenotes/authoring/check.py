@@ -1,4 +1,5 @@
 """`coursenotes check`: every problem in the posts, without building: front matter, dates, tags, images, links."""
+
 from __future__ import annotations
 
 import json
@@ -8,15 +9,15 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import unquote
 
-from coursenotes.settings import load_config
+from coursenotes.authoring.scaffold import DESCRIPTION
 from coursenotes.errors import CoursenotesError
+from coursenotes.settings import load_config
+from coursenotes.site.images import ALT, IMG, SRC
+from coursenotes.site.taxonomy import tags_of
 from coursenotes.sources.fences import fence_blocks
 from coursenotes.sources.frontmatter import cell_text
-from coursenotes.site.images import ALT, IMG, SRC
 from coursenotes.sources.posts import Post, discover, post_name
-from coursenotes.authoring.scaffold import DESCRIPTION
 from coursenotes.sources.slugs import slugify, split_date_prefix
-from coursenotes.site.taxonomy import tags_of
 
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<target>[^\s)>]+)>?(?:\s+[\"'(].*?[\"')])?\s*\)")
@@ -27,7 +28,7 @@ SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 SITE_PAGES = ("/", "/tags/", "/archive/", "/search/", "/index.xml", "/sitemap.xml", "/404.html")
 
 
-class CheckProblem(CoursenotesError):
+class CheckProblem(CoursenotesError):  # noqa: N818 - a finding to list, never raised
     """One thing `coursenotes check` found wrong, with the file and line it is about."""
 
 
@@ -40,49 +41,74 @@ def tag_problems(posts: list[Post]) -> list[CheckProblem]:
     """Tags spelled two ways (`fastai` vs `fast.ai`): a problem for each post using the less common spelling."""
     uses = Counter(tag for post in posts for tag in set(post.tags))
     spellings = defaultdict(set)
-    for tag in uses: spellings[tag_key(tag)].add(tag)
+    for tag in uses:
+        spellings[tag_key(tag)].add(tag)
     problems = []
     for post in posts:
         for tag in post.tags:
             group = spellings[tag_key(tag)]
-            if len(group) < 2: continue
-            best = sorted(group, key=lambda t: (-uses[t], t != t.lower(), t))[0]   # most used, then lower-case
-            if tag == best: continue
+            if len(group) < 2:
+                continue
+            best = sorted(group, key=lambda t: (-uses[t], t != t.lower(), t))[0]  # most used, then lower-case
+            if tag == best:
+                continue
             line = post.raw.key_lines.get("tags") or post.raw.key_lines.get("categories")
-            problems.append(CheckProblem(f"tag {tag!r} is a near-duplicate of {best!r} (used by {uses[best]} post(s)): "
-                                         f"use one spelling", post.source, line))
+            problems.append(
+                CheckProblem(
+                    f"tag {tag!r} is a near-duplicate of {best!r} (used by {uses[best]} post(s)): use one spelling",
+                    post.source,
+                    line,
+                )
+            )
     return problems
 
 
 def date_problems(post: Post) -> list[CheckProblem]:
     """A front-matter date that contradicts the name's YYYY-MM-DD prefix: which one is right?"""
     prefix, _ = split_date_prefix(post_name(post.source))
-    if not prefix or post.meta.get("date") is None or str(post.date.date()) == prefix: return []
-    return [CheckProblem(f"date {post.date.date()} does not match the name's date prefix {prefix}: change one of them",
-                         post.source, post.raw.key_lines.get("date"))]
+    if not prefix or post.meta.get("date") is None or str(post.date.date()) == prefix:
+        return []
+    return [
+        CheckProblem(
+            f"date {post.date.date()} does not match the name's date prefix {prefix}: change one of them",
+            post.source,
+            post.raw.key_lines.get("date"),
+        )
+    ]
 
 
 def meta_problems(post: Post) -> list[CheckProblem]:
     """Front matter left as `coursenotes new` wrote it on a published post."""
-    if post.draft or post.description != DESCRIPTION: return []
-    return [CheckProblem("`description` is still the placeholder: say what the post covers", post.source,
-                         post.raw.key_lines.get("description"))]
+    if post.draft or post.description != DESCRIPTION:
+        return []
+    return [
+        CheckProblem(
+            "`description` is still the placeholder: say what the post covers",
+            post.source,
+            post.raw.key_lines.get("description"),
+        )
+    ]
 
 
 def prose_lines(text: str) -> list[str]:
     """Markdown lines with fenced code blocks and inline code blanked out, so only real links remain."""
     out = [""] * len(text.splitlines())
     for piece in fence_blocks(text):
-        if piece[0] != "text": continue
-        for i, line in enumerate(piece[1], piece[2]): out[i] = INLINE_CODE.sub(lambda c: " " * len(c.group(0)), line)
+        if piece[0] != "text":
+            continue
+        for i, line in enumerate(piece[1], piece[2]):
+            out[i] = INLINE_CODE.sub(lambda c: " " * len(c.group(0)), line)
     return out
 
 
 def chunks(post: Post) -> list[tuple[str, int | None, str]]:
     """(markdown, first line in the file, where-prefix) for each part of a post authors write prose in."""
-    if post.kind != "ipynb": return [(post.raw.body, post.raw.body_line, "")]
-    try: cells = json.loads(post.source.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError): return []
+    if post.kind != "ipynb":
+        return [(post.raw.body, post.raw.body_line, "")]
+    try:
+        cells = json.loads(post.source.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return []
     return [(cell_text(c), None, f"cell {i + 1}: ") for i, c in enumerate(cells) if c.get("cell_type") == "markdown"]
 
 
@@ -96,7 +122,8 @@ def references(text: str) -> list[tuple[int, str, str, str | None]]:
         found += [(i, "link", m.group("target"), None) for m in HREF.finditer(line)]
         for tag in IMG.findall(line):
             src, alt = SRC.search(tag), ALT.search(tag)
-            if src: found.append((i, "image", src.group(2), alt.group(2) if alt else ""))
+            if src:
+                found.append((i, "image", src.group(2), alt.group(2) if alt else ""))
     return found
 
 
@@ -106,13 +133,17 @@ class Site:
     def __init__(self, posts: list[Post]):
         self.posts = {p.slug: p for p in posts}
         self.urls = set(SITE_PAGES) | {p.url for p in posts}
-        for tag in tags_of(posts): self.urls |= {tag.url, tag.url + "index.xml"}
+        for tag in tags_of(posts):
+            self.urls |= {tag.url, tag.url + "index.xml"}
 
     def has(self, url: str) -> bool:
         """True when the URL is a page, or a file beside a post's page."""
-        if url in self.urls: return True
+        if url in self.urls:
+            return True
         m = re.match(r"^/posts/([^/]+)/(.+)$", url)
-        post = self.posts.get(m.group(1)) if m else None
+        if m is None:
+            return False
+        post = self.posts.get(m.group(1))
         return bool(post and post.folder and (post.folder / unquote(m.group(2))).is_file())
 
 
@@ -126,25 +157,34 @@ def site_url(url: str) -> str:
 def suggestion(url: str, site: Site) -> str:
     """`; did you mean /posts/slug/?` when the link names a post by its folder (`2024-09-21-slug`)."""
     m = re.match(r"^/posts/([^/]+)/", url)
-    slug = m and slugify(split_date_prefix(m.group(1))[1])
-    return f"; did you mean /posts/{slug}/?" if slug and f"/posts/{slug}/" in site.urls and slug != m.group(1) else ""
+    if m is None:
+        return ""
+    slug = slugify(split_date_prefix(m.group(1))[1])
+    return f"; did you mean /posts/{slug}/?" if f"/posts/{slug}/" in site.urls and slug != m.group(1) else ""
 
 
 def reference_problem(post: Post, kind: str, target: str, public: Site, preview: Site) -> str | None:
     """What is wrong with one image or link target, or None."""
     target = target.split("#", 1)[0].split("?", 1)[0]
-    if not target or SCHEME.match(target): return None
+    if not target or SCHEME.match(target):
+        return None
     url = target if target.startswith("/") else posixpath.normpath(posixpath.join(post.url, target))
     url = site_url(url + "/" if target.endswith("/") and not url.endswith("/") else url)
     if url.startswith(post.url) and url != post.url:
         # A file beside the post: only files in the post's own folder are published with it.
-        if post.folder is None: return f"{kind} {target!r}: a single-file post has no folder for files; " \
-                                       f"move the post to posts/{post_name(post.source)}/index{post.source.suffix}"
-        if (post.folder / unquote(url[len(post.url):])).is_file(): return None
+        if post.folder is None:
+            return (
+                f"{kind} {target!r}: a single-file post has no folder for files; "
+                f"move the post to posts/{post_name(post.source)}/index{post.source.suffix}"
+            )
+        if (post.folder / unquote(url[len(post.url) :])).is_file():
+            return None
         return f"missing {'image' if kind == 'image' else 'file'} {target!r}: no such file in posts/{post.folder.name}/"
     site = preview if post.draft else public
-    if site.has(url): return None
-    if preview.has(url): return f"{kind} {target!r} goes to a draft ({url}), which is not published"
+    if site.has(url):
+        return None
+    if preview.has(url):
+        return f"{kind} {target!r} goes to a draft ({url}), which is not published"
     what = "missing image" if kind == "image" else "broken link"
     return f"{what} {target!r}: no post, tag or page at {url}{suggestion(url, preview)}"
 
@@ -155,15 +195,22 @@ def reference_problems(post: Post, public: Site, preview: Site) -> list[CheckPro
     front_image = post.meta.get("image")
     if isinstance(front_image, str) and front_image and not SCHEME.match(front_image):
         msg = reference_problem(post, "image", front_image, public, preview)
-        if msg: problems.append(CheckProblem(f"`image`: {msg}", post.source, post.raw.key_lines.get("image")))
+        if msg:
+            problems.append(CheckProblem(f"`image`: {msg}", post.source, post.raw.key_lines.get("image")))
     for text, first, where in chunks(post):
         for i, kind, target, alt in references(text):
             line = first + i if first else None
             msg = reference_problem(post, kind, target, public, preview)
-            if msg: problems.append(CheckProblem(where + msg, post.source, line))
+            if msg:
+                problems.append(CheckProblem(where + msg, post.source, line))
             if kind == "image" and alt is not None and not alt.strip():
-                problems.append(CheckProblem(f"{where}image {target!r} has no alt text: say what it shows, "
-                                             f"![a plot of the loss]({target})", post.source, line))
+                problems.append(
+                    CheckProblem(
+                        f"{where}image {target!r} has no alt text: say what it shows, ![a plot of the loss]({target})",
+                        post.source,
+                        line,
+                    )
+                )
     return problems
 
 
@@ -173,5 +220,6 @@ def check(root: Path) -> tuple[list[Post], list[CoursenotesError]]:
     posts, problems = discover(config.posts_dir)
     public, preview = Site([p for p in posts if not p.draft]), Site(posts)
     problems += tag_problems(posts)
-    for post in posts: problems += date_problems(post) + meta_problems(post) + reference_problems(post, public, preview)
+    for post in posts:
+        problems += date_problems(post) + meta_problems(post) + reference_problems(post, public, preview)
     return posts, sorted(problems, key=lambda e: (str(e.path or ""), e.line or 0))

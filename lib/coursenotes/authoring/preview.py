@@ -1,4 +1,5 @@
 """`coursenotes preview`: build with drafts, serve on 127.0.0.1, rebuild on change, reload the open page."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursenotes.settings import QUARTO_FILE, load_config
 from coursenotes.errors import CoursenotesError
+from coursenotes.settings import QUARTO_FILE, load_config
 
 VERSION_PATH = "/__coursenotes/version"
 WATCHED = ("posts", QUARTO_FILE, "_extensions")
@@ -31,7 +32,8 @@ RELOAD_SCRIPT = """<script>/* coursenotes preview */
     if (!errors.length) { if (box) box.remove(); return; }
     if (!box) {
       box = document.createElement('pre'); box.id = 'coursenotes-preview-errors';
-      box.style.cssText = 'position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;margin:0;z-index:1000;' +
+      box.style.cssText = 'position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;' +
+        'margin:0;z-index:1000;' +
         'padding:.75rem 1rem;background:#82071e;color:#fff;font:13px/1.45 ui-monospace,monospace;white-space:pre-wrap';
       document.body.appendChild(box);
     }
@@ -55,6 +57,7 @@ NO_SITE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>P
 @dataclass
 class PreviewState:
     """What the server tells open pages: the build version (bumped on every good build) and the last errors."""
+
     version: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -66,7 +69,8 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.state = state
         super().__init__(*args, **kwargs)
 
-    def log_message(self, format, *args): pass      # one line per request drowns the build messages
+    def log_message(self, format, *args):
+        pass  # one line per request drowns the build messages
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
@@ -78,7 +82,8 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        if self.command != "HEAD": self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
     def html_page(self, path: Path, status: int = 200) -> None:
         """An HTML file with the reload script before </body>."""
@@ -96,23 +101,35 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         site = Path(self.directory)
         if not site.is_dir():
             page = NO_SITE % html.escape("\n".join(self.state.errors) or "building...")
-            return self.send_bytes(503, (page.replace("</body>", RELOAD_SCRIPT % {
-                "version": self.state.version, "path": VERSION_PATH} + "</body>")).encode(), "text/html; charset=utf-8")
+            return self.send_bytes(
+                503,
+                (
+                    page.replace(
+                        "</body>", RELOAD_SCRIPT % {"version": self.state.version, "path": VERSION_PATH} + "</body>"
+                    )
+                ).encode(),
+                "text/html; charset=utf-8",
+            )
         path = Path(self.translate_path(self.path))
-        if path.is_dir() and route.endswith("/"): path = path / "index.html"
-        if path.suffix == ".html" and path.is_file(): return self.html_page(path)
-        if not path.exists() and (site / "404.html").is_file(): return self.html_page(site / "404.html", 404)
+        if path.is_dir() and route.endswith("/"):
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            return self.html_page(path)
+        if not path.exists() and (site / "404.html").is_file():
+            return self.html_page(site / "404.html", 404)
         return super().do_HEAD() if self.command == "HEAD" else super().do_GET()
 
-    do_HEAD = do_GET
+    do_HEAD = do_GET  # noqa: N815 - http.server calls do_<METHOD>
 
 
 def serve(folder: Path, port: int, state: PreviewState, host: str = "127.0.0.1") -> http.server.ThreadingHTTPServer:
     """A started server for `folder` (which may be replaced while it runs); CoursenotesError when the port is taken."""
     handler = functools.partial(PreviewHandler, directory=str(folder), state=state)
-    try: server = http.server.ThreadingHTTPServer((host, port), handler)
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as e:
-        if e.errno == errno.EADDRINUSE: raise CoursenotesError(f"port {port} is in use: try --port {port + 1}") from None
+        if e.errno == errno.EADDRINUSE:
+            raise CoursenotesError(f"port {port} is in use: try --port {port + 1}") from None
         raise CoursenotesError(f"cannot serve on {host}:{port}: {e.strerror}") from None
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="coursenotes-preview", daemon=True).start()
@@ -143,31 +160,39 @@ class Previewer:
 
     def __init__(self, root: Path, out: Path, say=print):
         self.root, self.out, self.say = root, out, say
-        self.state, self.noted = PreviewState(), set()
-        self.stopping = False           # set on Ctrl-C: a build cut short then is not the author's error
+        self.state, self.noted = PreviewState(), set[str]()
+        self.stopping = False  # set on Ctrl-C: a build cut short then is not the author's error
 
     def build(self, why: str = "") -> bool:
         """One build; on success the version goes up (open pages reload), on failure the last good site stays."""
         from coursenotes.build import BuildOptions, build
+
         start = time.monotonic()
-        try: result = build(self.root, BuildOptions(drafts=True, out=self.out))
-        except CoursenotesError as e: errors, result = [str(e)], None
-        except Exception as e:          # a bug, not the author's error: report it and keep the preview alive
+        try:
+            result = build(self.root, BuildOptions(drafts=True, out=self.out))
+        except CoursenotesError as e:
+            errors, result = [str(e)], None
+        except Exception as e:  # a bug, not the author's error: report it and keep the preview alive
             self.say(traceback.format_exc().rstrip())
             errors, result = [f"internal error: {type(e).__name__}: {e}"], None
-        else: errors = [str(e) for e in result.errors]
-        if self.stopping: return False
-        for note in (result.notes if result else []):
-            if note not in self.noted: self.noted.add(note); self.say(f"note: {note}")
+        else:
+            errors = [str(e) for e in result.errors] if result else []
+        if self.stopping:
+            return False
+        for note in result.notes if result else []:
+            if note not in self.noted:
+                self.noted.add(note)
+                self.say(f"note: {note}")
         took = f"{time.monotonic() - start:.1f} s"
         if errors:
-            for line in errors: self.say(f"error: {line}")
+            for line in errors:
+                self.say(f"error: {line}")
             self.say(f"build failed ({took}){why}; still serving the last good build")
             self.state.errors = errors
             return False
         self.state.errors = []
         self.state.version += 1
-        self.say(f"built {len(result.posts)} post(s) in {took}{why}")
+        self.say(f"built {len(result.posts) if result else 0} post(s) in {took}{why}")
         return True
 
     def build_aside(self, why: str = "") -> None:
@@ -175,31 +200,45 @@ class Previewer:
         leave it ignored), so Ctrl-C would be lost; here it always reaches us, and the kernel is shut down at exit."""
         worker = threading.Thread(target=self.build, args=(why,), name="coursenotes-build", daemon=True)
         worker.start()
-        while worker.is_alive(): worker.join(0.2)
+        while worker.is_alive():
+            worker.join(0.2)
 
 
-def preview(root: Path, port: int = 4000, out: Path | None = None, stop: threading.Event | None = None,
-            say=print, ready=None) -> int:
+def preview(
+    root: Path, port: int = 4000, out: Path | None = None, stop: threading.Event | None = None, say=print, ready=None
+) -> int:
     """Build, serve and rebuild on every change until Ctrl-C (or `stop` is set); 0 when it stopped cleanly."""
     import watchfiles
+
     root = load_config(root).root
     paths = watched_paths(root)
-    if not paths: raise CoursenotesError(f"nothing to preview: no posts/ or {QUARTO_FILE}", root)
-    scratch = None if out else Path(tempfile.mkdtemp(prefix="coursenotes-preview-"))
-    previewer = Previewer(root, Path(out).resolve() if out else scratch / "site", say)
+    if not paths:
+        raise CoursenotesError(f"nothing to preview: no posts/ or {QUARTO_FILE}", root)
+    scratch: Path | None = None
+    if out:
+        site_dir = Path(out).resolve()
+    else:
+        scratch = Path(tempfile.mkdtemp(prefix="coursenotes-preview-"))
+        site_dir = scratch / "site"
+    previewer = Previewer(root, site_dir, say)
     server = None
     try:
         previewer.build_aside()
         server = serve(previewer.out, port, previewer.state)
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         say(f"previewing (drafts included) at {url}  Ctrl-C stops")
-        if ready: ready(url)
+        if ready:
+            ready(url)
         for changes in watchfiles.watch(*paths, watch_filter=relevant, stop_event=stop, raise_interrupt=True):
             previewer.build_aside(f" after {changed(changes, root)} changed")
-    except (KeyboardInterrupt, asyncio.CancelledError): pass    # Ctrl-C; nbclient turns it into CancelledError mid-cell
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        pass  # Ctrl-C; nbclient turns it into CancelledError mid-cell
     finally:
         previewer.stopping = True
-        if server: server.shutdown(); server.server_close()
-        if scratch: shutil.rmtree(scratch, ignore_errors=True)
+        if server:
+            server.shutdown()
+            server.server_close()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     say("preview stopped")
     return 0

@@ -1,4 +1,5 @@
-"""The execution cache: jupyter-cache in .jupyter_cache/, keyed on code, options, kernel and environment, never prose."""
+"""The execution cache: jupyter-cache in .jupyter_cache/ keyed on code, options, kernel and environment, not prose."""
+
 from __future__ import annotations
 
 import copy
@@ -19,6 +20,7 @@ FOLDER = ".jupyter_cache"
 @dataclass(frozen=True)
 class Hit:
     """A cached execution: its key, each code cell's outputs, and what was recorded with it."""
+
     key: str
     cells: list[dict]
     data: dict
@@ -28,8 +30,17 @@ def key_notebook(nb, opts: dict, kernel: str, env: dict) -> nbformat.NotebookNod
     """What the cache key hashes: code cells with their keyed options, the kernel, the environment.
 
     Markdown cells and source line numbers are left out, so a prose edit is a cache hit."""
-    cells = [{"cell_type": "code", "id": f"c{i}", "source": c.source, "metadata": {"coursenotes": {"options": keyed_options(c, opts)}},
-              "execution_count": None, "outputs": []} for i, c in enumerate(code_cells(nb))]
+    cells = [
+        {
+            "cell_type": "code",
+            "id": f"c{i}",
+            "source": c.source,
+            "metadata": {"coursenotes": {"options": keyed_options(c, opts)}},
+            "execution_count": None,
+            "outputs": [],
+        }
+        for i, c in enumerate(code_cells(nb))
+    ]
     meta = {"kernelspec": {"name": kernel, "display_name": kernel}, "coursenotes": {"environment": env}}
     # from_dict, not new_code_cell: validating each cell was a third of a no-op rebuild.
     return nbformat.from_dict({"nbformat": 4, "nbformat_minor": 5, "metadata": meta, "cells": cells})
@@ -81,7 +92,8 @@ class ExecutionCache:
     @property
     def db(self):
         """The jupyter-cache object."""
-        if self._db is None: self._db = cache_class()(str(self.folder))
+        if self._db is None:
+            self._db = cache_class()(str(self.folder))
         return self._db
 
     def key(self, key_nb) -> str:
@@ -90,18 +102,25 @@ class ExecutionCache:
 
     def lookup(self, key_nb) -> Hit | None:
         """The cached execution of exactly this code, options, kernel and environment, if any."""
-        try: record = self.db.match_cache_notebook(key_nb)
-        except KeyError: return None
+        try:
+            record = self.db.match_cache_notebook(key_nb)
+        except KeyError:
+            return None
         # Read the executed notebook straight from jupyter-cache's folder: get_cache_bundle would
         # commit an "accessed" time per post (an fsync each, most of a no-op rebuild) and validate it.
         path = self.db._get_notebook_path_cache(record.hashkey)
-        try: executed = nbformat.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError): return None
+        try:
+            executed = nbformat.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return None
         return Hit(record.hashkey, cells_of(executed), dict(record.data or {}))
 
     def store(self, executed, uri: str, data: dict) -> str:
         """Cache a successful execution (the key notebook with outputs); its key."""
         from jupyter_cache.base import CacheBundleIn
+
         # Validity is ours to judge: cells with `eval: false` legitimately have no execution count.
-        record = self.db.cache_notebook_bundle(CacheBundleIn(executed, uri, data=data), check_validity=False, overwrite=True)
+        record = self.db.cache_notebook_bundle(
+            CacheBundleIn(executed, uri, data=data), check_validity=False, overwrite=True
+        )
         return record.hashkey

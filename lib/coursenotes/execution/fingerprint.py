@@ -1,4 +1,5 @@
 """The environment fingerprint in the cache key: the kernel's Python version and package versions."""
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -18,17 +19,20 @@ print(json.dumps({"python": platform.python_version(), "packages": {p: version(p
 """
 
 
-class KernelMissing(Exception):
+class KernelMissingError(Exception):
     """The kernel is not installed here (the message says how to find the installed ones)."""
 
 
 def kernel_python(kernel: str) -> str | None:
     """The Python a local kernel runs on, or None when it is not a Python kernel."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-    try: spec = KernelSpecManager().get_kernel_spec(kernel)
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel)
     except NoSuchKernel:
-        raise KernelMissing(f"kernel `{kernel}` is not installed here (see `jupyter kernelspec list`)") from None
-    if (spec.language or "").lower() != "python" or not spec.argv: return None
+        raise KernelMissingError(f"kernel `{kernel}` is not installed here (see `jupyter kernelspec list`)") from None
+    if (spec.language or "").lower() != "python" or not spec.argv:
+        return None
     # jupyter_client starts a bare `python` kernel with its own interpreter; so do we.
     if spec.argv[0] in ("python", f"python{sys.version_info[0]}", f"python{sys.version_info[0]}.{sys.version_info[1]}"):
         return sys.executable
@@ -37,25 +41,34 @@ def kernel_python(kernel: str) -> str | None:
 
 def versions(names: tuple[str, ...]) -> dict:
     """This interpreter's fingerprint: what SCRIPT prints, without starting a process."""
+
     def version(name):
-        try: return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError: return None
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
     return {"python": platform.python_version(), "packages": {p: version(p) for p in names}}
 
 
 def environment(kernel: str, names: tuple[str, ...]) -> dict:
     """Python and package versions as the kernel sees them (a non-Python kernel: just its name)."""
     python = kernel_python(kernel)
-    if python is None: return {"kernel": kernel}
+    if python is None:
+        return {"kernel": kernel}
     # The usual case, a kernel on the builder's own interpreter, is read here: same answer, no process.
     # (abspath, not realpath: a venv's python is a symlink to the base one but sees other packages.)
-    if os.path.abspath(python) == os.path.abspath(sys.executable): return versions(names)
-    try: proc = subprocess.run([python, "-c", SCRIPT, *names], capture_output=True, text=True, timeout=60,
-                               cwd=os.sep)   # not the site folder: a stray file there must not count
+    if os.path.abspath(python) == os.path.abspath(sys.executable):
+        return versions(names)
+    try:
+        proc = subprocess.run(
+            [python, "-c", SCRIPT, *names], capture_output=True, text=True, timeout=60, cwd=os.sep
+        )  # not the site folder: a stray file there must not count
     except (OSError, subprocess.TimeoutExpired) as e:
-        raise KernelMissing(f"kernel `{kernel}`: cannot run {python}: {e}") from None
+        raise KernelMissingError(f"kernel `{kernel}`: cannot run {python}: {e}") from None
     if proc.returncode != 0:
-        raise KernelMissing(f"kernel `{kernel}`: {python} failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}")
+        last = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        raise KernelMissingError(f"kernel `{kernel}`: {python} failed: {last}")
     return json.loads(proc.stdout)
 
 
@@ -63,13 +76,17 @@ class Fingerprints:
     """One fingerprint per kernel per build: asking the interpreter (or a gateway's kernel) costs a process start."""
 
     def __init__(self, names: tuple[str, ...], read=environment):
-        self.names, self.seen, self.read = names, {}, read
+        self.names, self.read = names, read
+        self.seen: dict[str, dict | Exception] = {}
 
     def __call__(self, kernel: str) -> dict:
-        """The kernel's fingerprint; KernelMissing when it cannot be read."""
+        """The kernel's fingerprint; KernelMissingError when it cannot be read."""
         if kernel not in self.seen:
-            try: self.seen[kernel] = self.read(kernel, self.names)
-            except KernelMissing as e: self.seen[kernel] = e
+            try:
+                self.seen[kernel] = self.read(kernel, self.names)
+            except KernelMissingError as e:
+                self.seen[kernel] = e
         found = self.seen[kernel]
-        if isinstance(found, Exception): raise found
+        if isinstance(found, Exception):
+            raise found
         return found

@@ -4,6 +4,7 @@
 outputs (text split into lines, like an .ipynb); images and other binary outputs sit beside it
 in `_frozen/<slug>/<content hash>.<ext>` so a diff shows text changes, not base64.
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,22 +17,29 @@ from coursenotes.errors import ExecutionError
 
 FOLDER = "_frozen"
 FORMAT = 1
-FILE_REF = "@frozen:"    # a value that is a file beside the JSON (base64 never starts with "@")
-FILE_MIMES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp",
-              "image/svg+xml": "svg", "application/pdf": "pdf"}
+FILE_REF = "@frozen:"  # a value that is a file beside the JSON (base64 never starts with "@")
+FILE_MIMES = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/svg+xml": "svg",
+    "application/pdf": "pdf",
+}
 TEXT_MIMES = {"image/svg+xml"}
 
 
 @dataclass(frozen=True)
 class Frozen:
     """One post's frozen execution."""
-    source: str                  # the post's file, relative to the site
+
+    source: str  # the post's file, relative to the site
     kernel: str
-    code_hash: str               # cache.code_hash: code + keyed options + kernel, no environment
-    cache_key: str = ""          # the jupyter-cache key it was executed under
-    seconds: float = 0.0         # how long that execution took
-    environment: dict = field(default_factory=dict)     # python/torch/fastai versions, device
-    cells: list = field(default_factory=list)           # per code cell: execution_count, outputs
+    code_hash: str  # cache.code_hash: code + keyed options + kernel, no environment
+    cache_key: str = ""  # the jupyter-cache key it was executed under
+    seconds: float = 0.0  # how long that execution took
+    environment: dict = field(default_factory=dict)  # python/torch/fastai versions, device
+    cells: list = field(default_factory=list)  # per code cell: execution_count, outputs
 
 
 def lines(text: str) -> list[str] | str:
@@ -58,7 +66,8 @@ class FrozenStore:
     def read(self, slug: str) -> Frozen | None:
         """A post's frozen entry (outputs still referring to files), or None when it has none."""
         path = self.path(slug)
-        if not path.is_file(): return None
+        if not path.is_file():
+            return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             return Frozen(**{k: data[k] for k in Frozen.__dataclass_fields__ if k in data})
@@ -67,20 +76,25 @@ class FrozenStore:
 
     def outputs(self, slug: str, frozen: Frozen) -> list[dict]:
         """The entry's cells with file references read back into notebook outputs."""
-        return [{"execution_count": c.get("execution_count"), "outputs": [self.thaw(slug, o) for o in c.get("outputs", [])]}
-                for c in frozen.cells]
+        return [
+            {"execution_count": c.get("execution_count"), "outputs": [self.thaw(slug, o) for o in c.get("outputs", [])]}
+            for c in frozen.cells
+        ]
 
     def thaw(self, slug: str, output: dict) -> dict:
         """One stored output as a notebook output."""
         out = dict(output)
-        if "text" in out: out["text"] = joined(out["text"])
+        if "text" in out:
+            out["text"] = joined(out["text"])
         if "data" in out:
-            data = {}
+            data: dict[str, object] = {}
             for mime, value in out["data"].items():
                 if isinstance(value, str) and value.startswith(FILE_REF):
-                    path = self.folder / slug / value[len(FILE_REF):]
+                    path = self.folder / slug / value[len(FILE_REF) :]
                     if not path.is_file():
-                        raise ExecutionError(f"missing {FOLDER}/{slug}/{path.name}; rebuild with `--refresh {slug}`", self.path(slug))
+                        raise ExecutionError(
+                            f"missing {FOLDER}/{slug}/{path.name}; rebuild with `--refresh {slug}`", self.path(slug)
+                        )
                     raw = path.read_bytes()
                     value = raw.decode() if mime in TEXT_MIMES else base64.b64encode(raw).decode()
                 data[mime] = joined(value) if isinstance(value, (str, list)) and not mime.endswith("json") else value
@@ -90,9 +104,10 @@ class FrozenStore:
     def freeze(self, output: dict, files: dict[str, bytes]) -> dict:
         """One notebook output as stored: long text as lines, binary data moved out into `files`."""
         out = {k: v for k, v in dict(output).items() if k != "transient"}
-        if isinstance(out.get("text"), str): out["text"] = lines(out["text"])
+        if isinstance(out.get("text"), str):
+            out["text"] = lines(out["text"])
         if "data" in out:
-            data = {}
+            data: dict[str, object] = {}
             for mime, value in out["data"].items():
                 if mime in FILE_MIMES and isinstance(value, (str, list)):
                     text = joined(value)
@@ -100,31 +115,49 @@ class FrozenStore:
                     name = f"{hashlib.sha256(raw).hexdigest()[:16]}.{FILE_MIMES[mime]}"
                     files[name] = raw
                     data[mime] = FILE_REF + name
-                elif isinstance(value, str) and not mime.endswith("json"): data[mime] = lines(value)
-                else: data[mime] = value
+                elif isinstance(value, str) and not mime.endswith("json"):
+                    data[mime] = lines(value)
+                else:
+                    data[mime] = value
             out["data"] = data
         return out
 
     def write(self, slug: str, frozen: Frozen) -> None:
         """Store a post's execution; unchanged files are left alone so git sees only real changes."""
         files: dict[str, bytes] = {}
-        cells = [{"execution_count": c.get("execution_count"), "outputs": [self.freeze(o, files) for o in c.get("outputs", [])]}
-                 for c in frozen.cells]
-        entry = {"format": FORMAT, "source": frozen.source, "kernel": frozen.kernel, "code_hash": frozen.code_hash,
-                 "cache_key": frozen.cache_key, "seconds": round(frozen.seconds),   # whole seconds: a re-run should not show up as a diff
-                 "environment": frozen.environment, "cells": sorted_keys(cells)}
+        cells = [
+            {
+                "execution_count": c.get("execution_count"),
+                "outputs": [self.freeze(o, files) for o in c.get("outputs", [])],
+            }
+            for c in frozen.cells
+        ]
+        entry = {
+            "format": FORMAT,
+            "source": frozen.source,
+            "kernel": frozen.kernel,
+            "code_hash": frozen.code_hash,
+            "cache_key": frozen.cache_key,
+            "seconds": round(frozen.seconds),  # whole seconds: a re-run should not show up as a diff
+            "environment": frozen.environment,
+            "cells": sorted_keys(cells),
+        }
         text = json.dumps(entry, indent=1, ensure_ascii=False) + "\n"
         self.folder.mkdir(parents=True, exist_ok=True)
         folder = self.folder / slug
         for name, raw in files.items():
             folder.mkdir(exist_ok=True)
-            if not (folder / name).is_file(): (folder / name).write_bytes(raw)
+            if not (folder / name).is_file():
+                (folder / name).write_bytes(raw)
         if folder.is_dir():
             for old in folder.iterdir():
-                if old.name not in files: old.unlink()
-            if not files: folder.rmdir()
+                if old.name not in files:
+                    old.unlink()
+            if not files:
+                folder.rmdir()
         path = self.path(slug)
-        if not path.is_file() or path.read_text(encoding="utf-8") != text: path.write_text(text, encoding="utf-8")
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
 
 
 def sorted_keys(value):

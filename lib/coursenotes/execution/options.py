@@ -17,7 +17,7 @@ PRESENTATION = frozenset(
 
 def execute_options(post: Post, config: SiteConfig) -> dict:
     """Site `execute:` options (checked when the settings were read) overlaid by the post's own `execute:`."""
-    line = post.raw.key_lines.get("execute") if post.raw else None
+    line = post.raw.key_lines.get("execute")
     own = post.meta.get("execute") or {}
     if not isinstance(own, dict):
         raise FrontMatterError(
@@ -65,7 +65,7 @@ def kernel_name(post: Post, nb, config: SiteConfig) -> str:
         raise FrontMatterError(
             "`jupyter` must name a kernel (e.g. `jupyter: python3`)",
             post.source,
-            post.raw.key_lines.get("jupyter") if post.raw else None,
+            post.raw.key_lines.get("jupyter"),
         )
     own = nb.metadata.get("kernelspec", {}).get("name") if post.kind == "ipynb" else None
     return own or config.jupyter or DEFAULT_KERNEL

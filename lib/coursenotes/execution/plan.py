@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from coursenotes.errors import ExecutionError
 from coursenotes.execution.cache import ExecutionCache, code_hash, key_notebook, merge_outputs
-from coursenotes.execution.fingerprint import Fingerprints, KernelMissing
+from coursenotes.execution.fingerprint import Fingerprints, KernelMissingError
 from coursenotes.execution.frozen import Frozen, FrozenStore
 from coursenotes.execution.kernels import Executor, GatewayError
 from coursenotes.execution.options import execute_options, kernel_name, runs_code
@@ -56,7 +56,7 @@ class Context:
         """The kernel's fingerprint, or an ExecutionError naming the post."""
         try:
             return self.fingerprints(kernel)
-        except (KernelMissing, GatewayError) as e:
+        except (KernelMissingError, GatewayError) as e:
             message = e.message if isinstance(e, GatewayError) else str(e)
             raise ExecutionError(f"{message}; or build with --frozen", post.source, jupyter_line(post)) from None
         except ImportError:
@@ -65,7 +65,7 @@ class Context:
 
 def jupyter_line(post: Post) -> int | None:
     """The front-matter line naming the kernel, for errors about it."""
-    return post.raw.key_lines.get("jupyter") if post.raw else None
+    return post.raw.key_lines.get("jupyter")
 
 
 def stale_message(post: Post, frozen: Frozen | None) -> str:
@@ -100,7 +100,7 @@ def plan(post: Post, ctx: Context) -> Executed | Job:
         if frozen is None or frozen.code_hash != code:
             raise ExecutionError(stale_message(post, frozen), post.source)
         return from_frozen(post, nb, opts, kernel, frozen, ctx, started)
-    if frozen and (freeze is True or freeze == "auto" and frozen.code_hash == code):
+    if frozen and (freeze is True or (freeze == "auto" and frozen.code_hash == code)):
         return from_frozen(post, nb, opts, kernel, frozen, ctx, started)
     key_nb = key_notebook(nb, opts, kernel, ctx.environment(post, kernel))
     try:

@@ -1,9 +1,10 @@
 """The execution report: a progress line per post as it finishes, then report.json and a page."""
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Callable
 
 from coursenotes.execution.outcome import STATUSES
 
@@ -11,32 +12,40 @@ from coursenotes.execution.outcome import STATUSES
 @dataclass
 class PostRun:
     """How one post's code came to have its outputs in this build."""
-    source: str                          # relative to the site root
+
+    source: str  # relative to the site root
     url: str
-    status: str                          # executed / cached / frozen / failed
-    seconds: float = 0.0                 # spent on this post in this build
+    status: str  # executed / cached / frozen / failed
+    seconds: float = 0.0  # spent on this post in this build
     kernel: str = ""
-    cache_key: str = ""                  # jupyter-cache key (code + options + kernel + environment)
-    code_hash: str = ""                  # frozen-store key (code + options + kernel)
-    executed_seconds: float | None = None   # how long the execution behind these outputs took
-    environment: dict = field(default_factory=dict)   # python/torch/fastai versions and device
-    message: str = ""                    # why it failed
+    cache_key: str = ""  # jupyter-cache key (code + options + kernel + environment)
+    code_hash: str = ""  # frozen-store key (code + options + kernel)
+    executed_seconds: float | None = None  # how long the execution behind these outputs took
+    environment: dict = field(default_factory=dict)  # python/torch/fastai versions and device
+    message: str = ""  # why it failed
 
     def as_json(self) -> dict:
         """The post's row in report.json, versions and device flattened."""
         env = self.environment or {}
         row = {k: v for k, v in asdict(self).items() if k != "environment"}
-        row.update(seconds=round(self.seconds, 2), device=env.get("device"), python=env.get("python"),
-                   torch=env.get("torch"), fastai=env.get("fastai"))
+        row.update(
+            seconds=round(self.seconds, 2),
+            device=env.get("device"),
+            python=env.get("python"),
+            torch=env.get("torch"),
+            fastai=env.get("fastai"),
+        )
         return row
 
 
 def progress_line(run: PostRun) -> str:
     """`executed  posts/a/index.qmd  2.1 s  python3 on cpu`, one line for the terminal."""
     line = f"{run.status:<9} {run.source}"
-    if run.status == "executed" or run.status == "failed" and run.seconds: line += f"  {run.seconds:.1f} s"
+    if run.status == "executed" or (run.status == "failed" and run.seconds):
+        line += f"  {run.seconds:.1f} s"
     device = (run.environment or {}).get("device")
-    if run.status == "executed" and device: line += f"  {run.kernel} on {device}"
+    if run.status == "executed" and device:
+        line += f"  {run.kernel} on {device}"
     return line
 
 
@@ -50,7 +59,8 @@ class Report:
     def add(self, run: PostRun) -> None:
         """Record a post's run and tell the terminal."""
         self.runs.append(run)
-        if self.progress: self.progress(progress_line(run))
+        if self.progress:
+            self.progress(progress_line(run))
 
     def counts(self) -> dict[str, int]:
         """How many posts ended in each status."""

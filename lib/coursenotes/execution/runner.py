@@ -1,4 +1,4 @@
-"""Run the posts that have to run, side by side, and record each result in the cache, the frozen store and the report."""
+"""Run the posts that have to run, side by side; record each result in the cache, frozen store and report."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def run(job: Job, executor: Executor) -> Run:
 
 
 def run_all(jobs: list[Job], workers: int | None, executor: Executor) -> Iterator[tuple[Job, Run]]:
-    """Each job with its result, as each finishes: up to `workers` (default: the cores) at once, each on its own kernel."""
+    """Each job with its result as it finishes: up to `workers` at once, each on its own kernel."""
     workers = min(len(jobs), max(1, workers or os.cpu_count() or 1))
     if workers <= 1:
         for job in jobs:

@@ -1,4 +1,5 @@
 """One cell output (stream, rich display, error) as pandoc markdown, the way Quarto lays it out."""
+
 from __future__ import annotations
 
 import base64
@@ -48,20 +49,23 @@ def attr(value) -> str:
 
 def nth(value, i: int):
     """A per-image option: item i of a list, or a single value for the first image only."""
-    if isinstance(value, list): return value[i] if i < len(value) else None
+    if isinstance(value, list):
+        return value[i] if i < len(value) else None
     return value if i == 0 else None
 
 
 @dataclass
 class CellContext:
     """What rendering one code cell's outputs needs: its number, its options, the page's files."""
+
     number: int
     opts: dict
     files: dict = field(default_factory=dict)
     images: int = 0
 
     @property
-    def asis(self) -> bool: return self.opts.get("output") == "asis"
+    def asis(self) -> bool:
+        return self.opts.get("output") == "asis"
 
     def image_text(self) -> tuple[str, str]:
         """(caption, alt text) for the cell's next image; alt is never empty."""
@@ -69,8 +73,10 @@ class CellContext:
         cap, alt = self.opts.get("fig-cap"), self.opts.get("fig-alt")
         caption = nth(cap, i)
         alt_text = (alt if isinstance(alt, str) else nth(alt, i)) or caption or (cap if isinstance(cap, str) else None)
-        return (str(caption or "").replace("\n", " "),
-                str(alt_text or self.opts.get("label") or f"Output of cell {self.number}"))
+        return (
+            str(caption or "").replace("\n", " "),
+            str(alt_text or self.opts.get("label") or f"Output of cell {self.number}"),
+        )
 
 
 def image_markdown(mime: str, value, meta: dict, ctx: CellContext) -> str:
@@ -92,9 +98,12 @@ def latex_markdown(text: str) -> str:
 def pick_mime(data: dict) -> str | None:
     """The richest MIME type we show, in Quarto's HTML order."""
     for mime in MIME_ORDER:
-        if mime not in data: continue
-        if mime == "text/markdown" and "text/html" in data and HTML_SOURCE_MARKDOWN.fullmatch(joined(data[mime])): continue
-        if mime == "text/plain" and WIDGET in data: return None    # a live widget's repr is noise on a static page
+        if mime not in data:
+            continue
+        if mime == "text/markdown" and "text/html" in data and HTML_SOURCE_MARKDOWN.fullmatch(joined(data[mime])):
+            continue
+        if mime == "text/plain" and WIDGET in data:
+            return None  # a live widget's repr is noise on a static page
         return mime
     return None
 
@@ -102,7 +111,8 @@ def pick_mime(data: dict) -> str | None:
 def display_markdown(output: dict, ctx: CellContext) -> str:
     """A display_data/execute_result output; '' when nothing is left to show (e.g. a finished progress bar)."""
     data, mime = output.get("data", {}), pick_mime(output.get("data", {}))
-    if mime is None: return ""
+    if mime is None:
+        return ""
     if mime in IMAGE_EXT:
         body = image_markdown(mime, data[mime], output.get("metadata", {}).get(mime, {}) or {}, ctx)
         return body if ctx.asis else div(".cell-output .cell-output-display", body)
@@ -110,25 +120,32 @@ def display_markdown(output: dict, ctx: CellContext) -> str:
     if mime == "text/html":
         text = clean_html(text)
         body = raw_html(text) if text else ""
-    elif mime == "text/markdown": body = text.strip("\n")
-    elif mime == "text/latex": body = latex_markdown(text)
-    else: body = text.rstrip() if ctx.asis else fence(text, "")
-    if not body.strip() or ctx.asis: return body
+    elif mime == "text/markdown":
+        body = text.strip("\n")
+    elif mime == "text/latex":
+        body = latex_markdown(text)
+    else:
+        body = text.rstrip() if ctx.asis else fence(text, "")
+    if not body.strip() or ctx.asis:
+        return body
     extra = " .cell-output-markdown" if mime == "text/markdown" else ""
     return div(".cell-output .cell-output-display" + extra, body)
 
 
 def terminal_block(text: str) -> str:
     """Terminal text as a code block, coloured through raw HTML when it holds ANSI codes."""
-    if not ansi.has_ansi(text): return fence(text, "")
+    if not ansi.has_ansi(text):
+        return fence(text, "")
     return raw_html(f"<pre><code>{ansi.to_html(text.rstrip())}</code></pre>")
 
 
 def stream_markdown(name: str, text: str, ctx: CellContext) -> str:
     """Merged stdout or stderr text, progress-bar redraws collapsed."""
     text = ansi.collapse(text)
-    if not ansi.strip_ansi(text).strip(): return ""
-    if ctx.asis and name == "stdout": return text.strip("\n")
+    if not ansi.strip_ansi(text).strip():
+        return ""
+    if ctx.asis and name == "stdout":
+        return text.strip("\n")
     return div(f".cell-output .cell-output-{name}", terminal_block(text))
 
 
@@ -136,18 +153,24 @@ def error_markdown(output: dict, ctx: CellContext) -> str:
     """An exception: its coloured traceback, ending in `ename: evalue`."""
     tb = "\n".join(joined(line) for line in output.get("traceback", []))
     summary = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".rstrip(": ")
-    if summary not in ansi.strip_ansi(tb): tb = f"{tb}\n{summary}" if tb.strip() else summary
+    if summary not in ansi.strip_ansi(tb):
+        tb = f"{tb}\n{summary}" if tb.strip() else summary
     return div(".cell-output .cell-output-error", terminal_block(tb))
 
 
 def merged_streams(outputs: list) -> list:
     """Outputs with consecutive stream outputs of the same name merged into one."""
-    merged = []
+    merged: list = []
     for out in outputs:
-        if out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream" \
-                and merged[-1].get("name") == out.get("name"):
+        if (
+            out.get("output_type") == "stream"
+            and merged
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1].get("name") == out.get("name")
+        ):
             merged[-1] = {**merged[-1], "text": joined(merged[-1]["text"]) + joined(out.get("text"))}
-        else: merged.append(dict(out))
+        else:
+            merged.append(dict(out))
     return merged
 
 
@@ -155,8 +178,11 @@ def output_markdown(output: dict, ctx: CellContext) -> str:
     """Any one output as markdown ('' for nothing to show)."""
     kind = output.get("output_type")
     if kind == "stream":
-        if output.get("name") == "stderr" and ctx.opts.get("warning") is False: return ""
+        if output.get("name") == "stderr" and ctx.opts.get("warning") is False:
+            return ""
         return stream_markdown(output.get("name", "stdout"), joined(output.get("text")), ctx)
-    if kind == "error": return error_markdown(output, ctx)
-    if kind in ("display_data", "execute_result", "update_display_data"): return display_markdown(output, ctx)
+    if kind == "error":
+        return error_markdown(output, ctx)
+    if kind in ("display_data", "execute_result", "update_display_data"):
+        return display_markdown(output, ctx)
     return ""

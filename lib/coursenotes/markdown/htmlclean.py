@@ -1,4 +1,5 @@
 """HTML outputs made fit for a static page: notebook-only styles and progress bars removed."""
+
 from __future__ import annotations
 
 import html
@@ -16,6 +17,7 @@ KEEPS = {"table", "img", "svg", "pre", "video", "canvas"}
 @dataclass
 class Element:
     """One parsed element and where it sits in the source (end is past its closing tag)."""
+
     tag: str
     attrs: dict
     start: int
@@ -27,7 +29,8 @@ class Element:
     def walk(self):
         """This element and all below it."""
         yield self
-        for child in self.children: yield from child.walk()
+        for child in self.children:
+            yield from child.walk()
 
 
 class Tree(HTMLParser):
@@ -38,8 +41,10 @@ class Tree(HTMLParser):
         self.source, self.root = source, Element("#root", {}, 0, len(source))
         self.lines = [0] + [m.end() for m in re.finditer("\n", source)]
         self.stack = [self.root]
-        self.feed(source); self.close()
-        for open_el in self.stack[1:]: open_el.end = len(source)
+        self.feed(source)
+        self.close()
+        for open_el in self.stack[1:]:
+            open_el.end = len(source)
 
     def here(self) -> int:
         """The source offset of the construct being parsed."""
@@ -50,8 +55,10 @@ class Tree(HTMLParser):
         start = self.here()
         el = Element(tag, dict(attrs), start, parent=self.stack[-1])
         self.stack[-1].children.append(el)
-        if tag in VOID: el.end = start + len(self.get_starttag_text() or "")
-        else: self.stack.append(el)
+        if tag in VOID:
+            el.end = start + len(self.get_starttag_text() or "")
+        else:
+            self.stack.append(el)
 
     def handle_startendtag(self, tag, attrs):
         start = self.here()
@@ -59,13 +66,16 @@ class Tree(HTMLParser):
         self.stack[-1].children.append(el)
 
     def handle_endtag(self, tag):
-        if not any(el.tag == tag for el in self.stack[1:]): return    # a stray end tag
+        if not any(el.tag == tag for el in self.stack[1:]):
+            return  # a stray end tag
         start = self.here()
         end = self.source.find(">", start) + 1 or len(self.source)
-        while self.stack[-1].tag != tag: self.stack.pop().end = start
+        while self.stack[-1].tag != tag:
+            self.stack.pop().end = start
         self.stack.pop().end = end
 
-    def handle_data(self, data): self.stack[-1].text += data
+    def handle_data(self, data):
+        self.stack[-1].text += data
 
 
 def is_noise_style(el: Element) -> bool:
@@ -76,8 +86,10 @@ def is_noise_style(el: Element) -> bool:
 def progress_box(el: Element) -> Element:
     """What to remove for a `<progress>`: its nearest enclosing div when that holds nothing else worth keeping."""
     box = el.parent
-    while box is not None and box.tag != "div": box = box.parent
-    if box is None or any(e.tag in KEEPS for e in box.walk()): return el
+    while box is not None and box.tag != "div":
+        box = box.parent
+    if box is None or any(e.tag in KEEPS for e in box.walk()):
+        return el
     return box
 
 
@@ -85,14 +97,17 @@ def cut(source: str, spans: list[tuple[int, int]]) -> str:
     """Source with the (start, end) spans removed; spans inside others are skipped."""
     out, pos = [], 0
     for start, end in sorted(spans):
-        if start < pos: continue
-        out.append(source[pos:start]); pos = end
+        if start < pos:
+            continue
+        out.append(source[pos:start])
+        pos = end
     return "".join(out) + source[pos:]
 
 
 def is_empty(fragment: str) -> bool:
     """True when HTML shows nothing: no text and no image, table or other content element."""
-    if CONTENT.search(fragment): return False
+    if CONTENT.search(fragment):
+        return False
     text = re.sub(r"<[^>]*>", "", re.sub(r"<(style|script)\b.*?</\1\s*>", "", fragment, flags=re.S | re.I))
     return not html.unescape(text).strip()
 

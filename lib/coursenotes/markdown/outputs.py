@@ -13,6 +13,7 @@ Each code cell becomes a Quarto-shaped block, so the same CSS and filters serve 
     :::
     ::::
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,20 +23,25 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from coursenotes.sources import cell_options
 from coursenotes.markdown.displays import CellContext, div, fence, joined, merged_streams, output_markdown, raw_html
-
+from coursenotes.sources import cell_options
 
 # Jupyter Book / nbconvert tags, honoured like the matching Quarto options.
-TAG_OPTIONS = {"remove-cell": {"include": False}, "remove_cell": {"include": False},
-               "remove-input": {"echo": False}, "remove_input": {"echo": False},
-               "remove-output": {"output": False}, "remove_output": {"output": False}}
+TAG_OPTIONS = {
+    "remove-cell": {"include": False},
+    "remove_cell": {"include": False},
+    "remove-input": {"echo": False},
+    "remove_input": {"echo": False},
+    "remove-output": {"output": False},
+    "remove_output": {"output": False},
+}
 ATTACHMENT = re.compile(r"attachment:([^\s)\"'>]+)")
 
 
 @dataclass(frozen=True)
 class PageSource:
     """Markdown for pandoc plus the files (content-addressed name -> bytes) it references."""
+
     markdown: str
     files: dict[str, bytes] = field(default_factory=dict)
 
@@ -49,19 +55,25 @@ def cell_settings(cell, defaults: dict) -> dict:
 def code_language(nb) -> str:
     """The kernel's language, for highlighting echoed code."""
     meta = nb.get("metadata", {})
-    return (meta.get("kernelspec", {}) or {}).get("language") or (meta.get("language_info", {}) or {}).get("name") or "python"
+    return (
+        (meta.get("kernelspec", {}) or {}).get("language")
+        or (meta.get("language_info", {}) or {}).get("name")
+        or "python"
+    )
 
 
 def code_markdown(cell, number: int, opts: dict, lang: str, files: dict) -> str:
     """One code cell: a `.cell` div with its echoed source and one div per output."""
-    if opts.get("include") is False: return ""
+    if opts.get("include") is False:
+        return ""
     source = joined(cell.get("source"))
     parts = [fence(source, lang, ".cell-code")] if opts.get("echo", True) is not False and source.strip() else []
     if opts.get("output", True) is not False and opts.get("eval", True) is not False:
         ctx = CellContext(number, opts, files)
         parts += [output_markdown(out, ctx) for out in merged_streams(cell.get("outputs", []))]
     parts = [p for p in parts if p.strip()]
-    if not parts: return ""
+    if not parts:
+        return ""
     label = opts.get("label")
     ident = str(label) if label and re.fullmatch(r"[A-Za-z][\w:.-]*", str(label)) else ""
     return div(".cell", "\n\n".join(parts), ident, colons=4)
@@ -72,7 +84,8 @@ def attachment_markdown(cell, files: dict) -> str:
     source, names = joined(cell.get("source")), {}
     for name, bundle in (cell.get("attachments") or {}).items():
         mime = next((m for m in ("image/png", "image/jpeg", "image/gif", "image/svg+xml") if m in bundle), None)
-        if mime is None: continue
+        if mime is None:
+            continue
         data = joined(bundle[mime]).encode() if mime == "image/svg+xml" else base64.b64decode(joined(bundle[mime]))
         ext = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/svg+xml": "svg"}[mime]
         names[name] = f"attachment-{hashlib.sha256(data).hexdigest()[:16]}.{ext}"
@@ -81,22 +94,28 @@ def attachment_markdown(cell, files: dict) -> str:
 
 
 def raw_markdown(cell) -> str:
-    """A raw cell: HTML passes through, Markdown (or no format, as Quarto does) is kept, other formats are for other outputs."""
+    """A raw cell: HTML passes through, Markdown (or no format, as Quarto does) is kept, other formats are dropped."""
     meta = cell.get("metadata", {})
     fmt = str(meta.get("format") or meta.get("raw_mimetype") or "").lower()
     source = joined(cell.get("source"))
-    if fmt in ("", "text/markdown", "markdown", "md"): return source
-    if fmt in ("text/html", "html"): return raw_html(source)
+    if fmt in ("", "text/markdown", "markdown", "md"):
+        return source
+    if fmt in ("text/html", "html"):
+        return raw_html(source)
     return ""
 
 
 def notebook_markdown(nb: nbformat.NotebookNode, defaults: dict | None = None) -> PageSource:
     """The whole notebook, outputs included, as one markdown document."""
-    parts, files, lang, number = [], {}, code_language(nb), 0
+    parts: list[str] = []
+    files: dict[str, bytes] = {}
+    lang, number = code_language(nb), 0
     for cell in nb.get("cells", []):
         kind = cell.get("cell_type")
-        if kind == "markdown": parts.append(attachment_markdown(cell, files))
-        elif kind == "raw": parts.append(raw_markdown(cell))
+        if kind == "markdown":
+            parts.append(attachment_markdown(cell, files))
+        elif kind == "raw":
+            parts.append(raw_markdown(cell))
         elif kind == "code":
             number += 1
             parts.append(code_markdown(cell, number, cell_settings(cell, defaults or {}), lang, files))

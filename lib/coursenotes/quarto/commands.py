@@ -1,4 +1,5 @@
 """`coursenotes quarto-prerender` / `quarto-postrender`: the scripts `_quarto.yml` runs around `quarto render`."""
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,12 @@ def add_quarto_commands(sub) -> None:
     pre.set_defaults(run=run_prerender)
     post = sub.add_parser("quarto-postrender", help=POST_HELP, description=POST_DESCRIPTION, formatter_class=fmt)
     post.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
-    post.add_argument("--out", type=Path, metavar="DIR",
-                      help="Quarto's output folder (default: $QUARTO_PROJECT_OUTPUT_DIR, else _site)")
+    post.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="Quarto's output folder (default: $QUARTO_PROJECT_OUTPUT_DIR, else _site)",
+    )
     post.add_argument("--force", action="store_true", help="move outputs even when Quarto did not render everything")
     post.set_defaults(run=run_postrender)
 
@@ -39,6 +44,7 @@ def add_quarto_commands(sub) -> None:
 def run_prerender(args) -> int:
     """Write the generated files; print what changed."""
     from coursenotes.quarto.bridge import generate, write
+
     changed = write(args.root, generate(args.root))
     print(f"coursenotes: {len(changed)} Quarto file(s) updated" + (f": {', '.join(changed)}" if changed else ""))
     return 0
@@ -46,18 +52,26 @@ def run_prerender(args) -> int:
 
 def run_postrender(args) -> int:
     """Move post outputs to our URLs after a full render."""
+    from coursenotes.quarto.urls import apply, plan
     from coursenotes.settings import QUARTO_FILE, load_config, load_yaml
     from coursenotes.sources.posts import discover
-    from coursenotes.quarto.urls import apply, plan
-    if os.environ.get("QUARTO_PROJECT_OUTPUT_DIR") is not None and not os.environ.get("QUARTO_PROJECT_RENDER_ALL") \
-            and not args.force:
-        print("coursenotes: partial render or preview: post URLs left as Quarto wrote them "
-              "(a full `quarto render` moves them to /posts/<slug>/)", file=sys.stderr)
+
+    if (
+        os.environ.get("QUARTO_PROJECT_OUTPUT_DIR") is not None
+        and not os.environ.get("QUARTO_PROJECT_RENDER_ALL")
+        and not args.force
+    ):
+        print(
+            "coursenotes: partial render or preview: post URLs left as Quarto wrote them "
+            "(a full `quarto render` moves them to /posts/<slug>/)",
+            file=sys.stderr,
+        )
         return 0
     config = load_config(args.root)
     out = args.out or config.root / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site")
     posts, errors = discover(config.posts_dir)
-    if errors: raise errors[0]
+    if errors:
+        raise errors[0]
     # Quarto's `website: draft-mode:` (https://quarto.org/docs/websites/website-drafts.html): only `gone`,
     # the default, means a draft is not published, which is what our build does with it.
     draft_mode = (load_yaml(config.root / QUARTO_FILE).get("website") or {}).get("draft-mode") or "gone"

@@ -7,6 +7,7 @@ runs after Quarto has written every page, feed, sitemap and search index, so mov
 rewriting the links in those files gives the same URLs as `coursenotes build`. Planning is pure; `apply`
 does the file work. See docs/quarto.md.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,12 +18,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursenotes.sources.posts import Post
+from coursenotes.sources import Post
+from coursenotes.urls import has_scheme
 
 ATTR = re.compile(r"""(\s(?:href|src|poster|data|action)=)(["'])(.*?)\2""", re.S)
 CONTENT_ATTR = re.compile(r"""(\scontent=)(["'])(.*?)\2""", re.S)
 OFFSET = re.compile(r"""(<meta\s+name=["']quarto:offset["']\s+content=["'])([^"']*)(["'])""")
-SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 JSON_URL_KEYS = {"href", "objectID", "listing", "path", "url", "items"}
 TEXT = (".html", ".xml", ".json")
 
@@ -30,20 +31,24 @@ TEXT = (".html", ".xml", ".json")
 @dataclass(frozen=True)
 class Move:
     """One post's output: where Quarto put it and the folder our build gives it, as paths under the output folder."""
-    source: str               # posts/<name> (a folder post) or posts/<stem>.html (a single-file post's page)
-    home: str                 # posts/<slug>
+
+    source: str  # posts/<name> (a folder post) or posts/<stem>.html (a single-file post's page)
+    home: str  # posts/<slug>
     files: str | None = None  # posts/<stem>_files: a single-file post's figures, moved into its new folder
     draft: bool = False
 
     @property
-    def folder(self) -> bool: return self.files is None
+    def folder(self) -> bool:
+        return self.files is None
 
     @property
-    def target(self) -> str: return self.home if self.folder else self.home + "/index.html"
+    def target(self) -> str:
+        return self.home if self.folder else self.home + "/index.html"
 
     def parts(self) -> list[tuple[str, str]]:
         """(from, to) for each thing that moves."""
-        if self.folder: return [(self.source, self.home)]
+        if self.files is None:
+            return [(self.source, self.home)]
         return [(self.source, self.target), (self.files, posixpath.join(self.home, posixpath.basename(self.files)))]
 
 
@@ -54,7 +59,8 @@ def plan(posts: list[Post]) -> list[Move]:
         home = f"posts/{post.slug}"
         if post.folder is not None:
             name = post.source.parent.name
-            if name != post.slug or post.draft: moves.append(Move(f"posts/{name}", home, None, post.draft))
+            if name != post.slug or post.draft:
+                moves.append(Move(f"posts/{name}", home, None, post.draft))
         else:
             stem = post.source.stem
             moves.append(Move(f"posts/{stem}.html", home, f"posts/{stem}_files", post.draft))
@@ -65,10 +71,12 @@ def map_path(path: str, moves: list[Move]) -> str:
     """A site path (no leading slash) after the moves."""
     for m in moves:
         if m.folder:
-            if path == m.source or path.startswith(m.source + "/"): return m.target + path[len(m.source):]
-        elif path == m.source: return m.target
+            if path == m.source or path.startswith(m.source + "/"):
+                return m.target + path[len(m.source) :]
+        elif path == m.source:
+            return m.target
         elif m.files and (path == m.files or path.startswith(m.files + "/")):
-            return posixpath.join(m.home, posixpath.basename(m.files)) + path[len(m.files):]
+            return posixpath.join(m.home, posixpath.basename(m.files)) + path[len(m.files) :]
     return path
 
 
@@ -81,18 +89,23 @@ def split_url(url: str) -> tuple[str, str]:
 def fix_url(url: str, old_dir: str, new_dir: str, moves: list[Move], site_url: str = "") -> str:
     """A URL found in a page that was in `old_dir` and is now in `new_dir` (site paths), after the moves."""
     if site_url and url.startswith(site_url):
-        path, rest = split_url(url[len(site_url):])
+        path, rest = split_url(url[len(site_url) :])
         return site_url + map_path(path, moves) + rest
     path, rest = split_url(url)
-    if not path or SCHEME.match(url): return url
-    if path.startswith("/"): return "/" + map_path(path[1:], moves) + rest
+    if not path or has_scheme(url):
+        return url
+    if path.startswith("/"):
+        return "/" + map_path(path[1:], moves) + rest
     resolved = posixpath.normpath(posixpath.join(old_dir, path))
-    if resolved == ".." or resolved.startswith("../"): return url          # outside the site: not ours
+    if resolved == ".." or resolved.startswith("../"):
+        return url  # outside the site: not ours
     resolved = "" if resolved == "." else resolved
     mapped = map_path(resolved, moves)
-    if mapped == resolved and old_dir == new_dir: return url
+    if mapped == resolved and old_dir == new_dir:
+        return url
     rel = posixpath.relpath(mapped or ".", new_dir or ".")
-    if rel == ".": return "./" + rest
+    if rel == ".":
+        return "./" + rest
     return rel + ("/" if path.endswith("/") else "") + rest
 
 
@@ -110,19 +123,27 @@ def fix_html(text: str, old_dir: str, new_dir: str, moves: list[Move], site_url:
 
 def fix_xml(text: str, moves: list[Move], site_url: str) -> str:
     """Feeds and the sitemap use absolute URLs only (Quarto makes feed content absolute too)."""
-    if not site_url: return text
+    if not site_url:
+        return text
     return re.sub(re.escape(site_url) + r"""[^\s"'<>]*""", lambda m: fix_url(m.group(0), "", "", moves, site_url), text)
 
 
 def fix_json(text: str, moves: list[Move], site_url: str) -> str:
     """search.json and listings.json: their `href`/`objectID`/`items` values are site paths."""
+
     def walk(value, key=None):
-        if isinstance(value, dict): return {k: walk(v, k) for k, v in value.items()}
-        if isinstance(value, list): return [walk(v, key) for v in value]
-        if isinstance(value, str) and key in JSON_URL_KEYS: return fix_url(value, "", "", moves, site_url)
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if isinstance(value, str) and key in JSON_URL_KEYS:
+            return fix_url(value, "", "", moves, site_url)
         return value
-    try: data = json.loads(text)
-    except json.JSONDecodeError: return text
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return text
     fixed = walk(data)
     return text if fixed == data else json.dumps(fixed, ensure_ascii=False)
 
@@ -131,14 +152,17 @@ def fix_file(rel: str, text: str, moves: list[Move], site_url: str) -> str:
     """One output file's text with its links fixed, given its path under the output folder."""
     if rel.endswith(".html"):
         return fix_html(text, posixpath.dirname(rel), posixpath.dirname(map_path(rel, moves)), moves, site_url)
-    if rel.endswith(".xml"): return fix_xml(text, moves, site_url)
+    if rel.endswith(".xml"):
+        return fix_xml(text, moves, site_url)
     return fix_json(text, moves, site_url)
 
 
 def remove(path: Path) -> None:
     """Delete a file or folder if it is there."""
-    if path.is_dir() and not path.is_symlink(): shutil.rmtree(path)
-    elif path.exists() or path.is_symlink(): path.unlink()
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def apply(out: Path, moves: list[Move], site_url: str = "", drop_drafts: bool = True) -> list[str]:
@@ -150,22 +174,27 @@ def apply(out: Path, moves: list[Move], site_url: str = "", drop_drafts: bool = 
         rel = path.relative_to(out).as_posix()
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
         fixed = fix_file(rel, text, live, site_url)
-        if fixed != text: path.write_text(fixed, encoding="utf-8", errors="surrogateescape")
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8", errors="surrogateescape")
     for m in moves:
         if m.draft and drop_drafts:
-            for p in (m.source, m.files): p and remove(out / p)
+            for p in (m.source, m.files):
+                if p:
+                    remove(out / p)
     # Two steps through temporary names, so a post's new place never collides with another's old one.
     staged = []
     for i, m in enumerate(live):
-        pairs = []
+        pairs: list[tuple[Path, str]] = []
         for src, target in m.parts():
-            if not (out / src).exists(): continue
+            if not (out / src).exists():
+                continue
             tmp = out / "posts" / f".coursenotes-move-{os.getpid()}-{i}-{len(pairs)}"
             os.rename(out / src, tmp)
             pairs.append((tmp, target))
         staged.append((m, pairs))
     for m, pairs in staged:
-        if pairs: remove(out / m.home)                   # a previous render's copy of this post
+        if pairs:
+            remove(out / m.home)  # a previous render's copy of this post
         for tmp, target in pairs:
             (out / target).parent.mkdir(parents=True, exist_ok=True)
             os.rename(tmp, out / target)

@@ -1,4 +1,5 @@
 """Pandoc markdown (with outputs) to an HTML fragment, through the shared Lua filters."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,15 +13,16 @@ from pathlib import Path
 
 from coursenotes.errors import RenderError
 
-READER = "markdown+emoji-yaml_metadata_block"     # front matter was already split off
+READER = "markdown+emoji-yaml_metadata_block"  # front matter was already split off
 TOC_MARKER = "<!--coursenotes:toc-->"
 TEMPLATE = Path(__file__).parent.parent / "templates" / "fragment.html"
-CACHE_DIR = Path(".coursenotes-cache") / "pandoc"     # git-ignored; safe to delete at any time
+CACHE_DIR = Path(".coursenotes-cache") / "pandoc"  # git-ignored; safe to delete at any time
 
 
 @dataclass(frozen=True)
 class Fragment:
     """A post body as HTML, and its table of contents (empty when too short to need one)."""
+
     html: str
     toc: str
 
@@ -29,6 +31,7 @@ class Fragment:
 def pandoc_path() -> str:
     """The pandoc binary shipped by the pypandoc-binary wheel (pandoc is not on PATH)."""
     import pypandoc
+
     return pypandoc.get_pandoc_path()
 
 
@@ -40,8 +43,19 @@ def filters(root: Path) -> list[Path]:
 
 def pandoc_args(root: Path) -> list[str]:
     """Arguments for one post: our reader, MathML (no CDN), highlighting classes, the filters."""
-    args = [pandoc_path(), "-f", READER, "-t", "html5", "--mathml", "--wrap=none", "--toc", "--toc-depth=3",
-            f"--template={TEMPLATE}", "--syntax-highlighting=pygments"]
+    args = [
+        pandoc_path(),
+        "-f",
+        READER,
+        "-t",
+        "html5",
+        "--mathml",
+        "--wrap=none",
+        "--toc",
+        "--toc-depth=3",
+        f"--template={TEMPLATE}",
+        "--syntax-highlighting=pygments",
+    ]
     return args + [f"--lua-filter={f}" for f in filters(root)]
 
 
@@ -53,8 +67,10 @@ def split_toc(output: str) -> Fragment:
 
 def render_markdown(markdown: str, root: Path, source: Path) -> Fragment:
     """One pandoc run: markdown in, fragment out; a RenderError naming the post on failure."""
-    try: proc = subprocess.run(pandoc_args(root), input=markdown.encode(), capture_output=True, cwd=root, timeout=120)
-    except subprocess.TimeoutExpired: raise RenderError("pandoc took over 120 s", source) from None
+    try:
+        proc = subprocess.run(pandoc_args(root), input=markdown.encode(), capture_output=True, cwd=root, timeout=120)
+    except subprocess.TimeoutExpired:
+        raise RenderError("pandoc took over 120 s", source) from None
     if proc.returncode != 0:
         msg = proc.stderr.decode(errors="replace").strip().splitlines() or [f"pandoc exited {proc.returncode}"]
         raise RenderError(f"pandoc: {msg[0]}", source)
@@ -65,16 +81,20 @@ def render_key(markdown: str, root: Path) -> str:
     """Hash of everything pandoc's output depends on: its arguments, filters, template and the input."""
     h = hashlib.sha256("\0".join(pandoc_args(root)).encode())
     for path in [TEMPLATE, Path(pandoc_path()), *filters(root)]:
-        stat = path.stat()                    # the binary by size and time: hashing 200 MB each build is slow
-        h.update(path.read_bytes() if path.suffix in (".lua", ".html") else f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+        stat = path.stat()  # the binary by size and time: hashing 200 MB each build is slow
+        h.update(
+            path.read_bytes() if path.suffix in (".lua", ".html") else f"{stat.st_size}:{stat.st_mtime_ns}".encode()
+        )
     h.update(markdown.encode())
     return h.hexdigest()
 
 
 def cached(root: Path, key: str) -> Fragment | None:
     """A fragment rendered earlier from the same input, if any."""
-    try: data = json.loads((root / CACHE_DIR / f"{key}.json").read_text())
-    except (OSError, ValueError): return None
+    try:
+        data = json.loads((root / CACHE_DIR / f"{key}.json").read_text())
+    except (OSError, ValueError):
+        return None
     return Fragment(data["html"], data["toc"])
 
 
@@ -85,19 +105,25 @@ def remember(root: Path, key: str, fragment: Fragment) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"html": fragment.html, "toc": fragment.toc}))
-        os.replace(tmp, path)               # atomic: a concurrent build never reads half a file
-    except OSError: pass
+        os.replace(tmp, path)  # atomic: a concurrent build never reads half a file
+    except OSError:
+        pass
 
 
 def render_all(items: list[tuple[str, Path]], root: Path, jobs: int | None = None) -> list[Fragment | RenderError]:
     """Render many posts in parallel (pandoc is a process, so threads suffice); errors are returned, not raised."""
+
     def one(item):
         key = render_key(item[0], root)
         hit = cached(root, key)
-        if hit: return hit
-        try: fragment = render_markdown(item[0], root, item[1])
-        except RenderError as e: return e
+        if hit:
+            return hit
+        try:
+            fragment = render_markdown(item[0], root, item[1])
+        except RenderError as e:
+            return e
         remember(root, key, fragment)
         return fragment
+
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
         return list(pool.map(one, items))

@@ -1,4 +1,5 @@
 """Atom feeds and the sitemap, with absolute URLs from `website.site-url`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,18 +15,20 @@ FEED_SIZE = 20
 
 def iso(when: dt.datetime) -> str:
     """RFC 3339 time; naive dates are taken as UTC so feeds do not depend on the builder's zone."""
-    return (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).isoformat(timespec="seconds")
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).isoformat(timespec="seconds")
 
 
 def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
     """Append a child element with optional text."""
     el = ET.SubElement(parent, tag, attrs)
-    if text is not None: el.text = text
+    if text is not None:
+        el.text = text
     return el
 
 
-def atom_feed(config: SiteConfig, title: str, feed_path: str, page_path: str, posts: list[Post],
-              contents: dict[str, str]) -> str:
+def atom_feed(
+    config: SiteConfig, title: str, feed_path: str, page_path: str, posts: list[Post], contents: dict[str, str]
+) -> str:
     """An Atom 1.0 document for posts (newest first), each entry with summary and full HTML content."""
     ET.register_namespace("", ATOM)
     feed = ET.Element("feed", xmlns=ATOM)
@@ -34,7 +37,8 @@ def atom_feed(config: SiteConfig, title: str, feed_path: str, page_path: str, po
     sub(feed, "link", href=config.absolute(feed_path), rel="self")
     sub(feed, "link", href=config.absolute(page_path), rel="alternate")
     sub(feed, "updated", iso(max((p.date for p in posts), default=dt.datetime(1970, 1, 1))))
-    if config.description: sub(feed, "subtitle", config.description)
+    if config.description:
+        sub(feed, "subtitle", config.description)
     sub(sub(feed, "author"), "name", config.author or config.title)
     sub(feed, "generator", "coursenotes")
     for post in posts[:FEED_SIZE]:
@@ -44,10 +48,14 @@ def atom_feed(config: SiteConfig, title: str, feed_path: str, page_path: str, po
         sub(entry, "link", href=config.absolute(post.url), rel="alternate")
         sub(entry, "updated", iso(post.date))
         sub(entry, "published", iso(post.date))
-        if post.author: sub(sub(entry, "author"), "name", post.author)
-        for tag in post.tags: sub(entry, "category", term=tag)
-        if post.description: sub(entry, "summary", post.description)
-        if post.url in contents: sub(entry, "content", contents[post.url], type="html")
+        if post.author:
+            sub(sub(entry, "author"), "name", post.author)
+        for tag in post.tags:
+            sub(entry, "category", term=tag)
+        if post.description:
+            sub(entry, "summary", post.description)
+        if post.url in contents:
+            sub(entry, "content", contents[post.url], type="html")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
@@ -57,5 +65,6 @@ def sitemap(config: SiteConfig, pages: list[tuple[str, dt.datetime | None]]) -> 
     for path, when in pages:
         url = sub(urlset, "url")
         sub(url, "loc", config.absolute(path))
-        if when: sub(url, "lastmod", when.date().isoformat())
+        if when:
+            sub(url, "lastmod", when.date().isoformat())
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(urlset, encoding="unicode") + "\n"

@@ -44,9 +44,12 @@ def absolutize(html: str, base: str) -> str:
     return re.sub(r'(src|href)="([^"]*)"', fix, html)
 
 
-def post_pages(pages: Pages, posts: list[Post], bodies: dict[Post, Fragment], extra_files: dict) -> dict:
+def post_pages(
+    pages: Pages, posts: list[Post], bodies: dict[Post, Fragment], extra_files: dict
+) -> dict[str, bytes | Path]:
     """Each post's page with its outputs and assets."""
-    files, ordered = {}, newest_first(posts)
+    files: dict[str, bytes | Path] = {}
+    ordered = newest_first(posts)
     for i, post in enumerate(ordered):
         body, shown = bodies[post], post.image or first_image(bodies[post].html)
         image = shown and (shown if has_scheme(shown) else pages.config.absolute(posixpath.join(post.url, shown)))

@@ -1,4 +1,5 @@
 """The search index: pagefind (the binary ships in the `pagefind[extended]` wheel) run over a built tree."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from coursenotes.errors import CoursenotesError
 
-BUNDLE = "pagefind"                 # folder pagefind writes into the site: index, pagefind-ui.js/css
+BUNDLE = "pagefind"  # folder pagefind writes into the site: index, pagefind-ui.js/css
 MISSING = "search disabled: pagefind is not installed (pip install 'pagefind[extended]')"
 
 
@@ -20,8 +21,10 @@ class SearchError(CoursenotesError):
 def pagefind_binary() -> str | None:
     """The pagefind executable from the wheel (extended first), else one on PATH, else None."""
     for module in ("pagefind_bin_extended", "pagefind_bin"):
-        try: return str(__import__(module).get_executable())
-        except (ImportError, FileNotFoundError): continue
+        try:
+            return str(__import__(module).get_executable())
+        except (ImportError, FileNotFoundError):
+            continue
     return shutil.which("pagefind_extended") or shutil.which("pagefind")
 
 
@@ -33,10 +36,13 @@ def available() -> bool:
 def index(site: Path) -> None:
     """Write the search bundle into `site/pagefind/`; only pages with `data-pagefind-body` (posts) are indexed."""
     binary = pagefind_binary()
-    if binary is None: raise SearchError(MISSING)
+    if binary is None:
+        raise SearchError(MISSING)
     args = [binary, "--site", str(site), "--output-subdir", BUNDLE, "--quiet"]
-    try: proc = subprocess.run(args, capture_output=True, timeout=300)
-    except subprocess.TimeoutExpired: raise SearchError("pagefind took over 300 s", site) from None
+    try:
+        proc = subprocess.run(args, capture_output=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        raise SearchError("pagefind took over 300 s", site) from None
     if proc.returncode != 0 or not (site / BUNDLE / "pagefind.js").is_file():
         lines = (proc.stderr or proc.stdout).decode(errors="replace").strip().splitlines()
         raise SearchError(f"pagefind failed: {lines[-1] if lines else f'exit {proc.returncode}'}", site)

@@ -1,4 +1,5 @@
 """Fenced code blocks in Markdown: where they open and close, and a fence long enough to wrap any text."""
+
 from __future__ import annotations
 
 import re
@@ -12,14 +13,24 @@ def fence_blocks(body: str):
     lines, i, start = body.splitlines(), 0, 0
     while i < len(lines):
         m = OPEN.match(lines[i])
-        if not m: i += 1; continue
+        if not m:
+            i += 1
+            continue
         fence = m.group("fence")
-        close = next((j for j in range(i + 1, len(lines))
-                      if lines[j].strip().startswith(fence) and set(lines[j].strip()) == {fence[0]}), len(lines))
-        if i > start: yield "text", lines[start:i], start
-        yield "fence", m.group("info"), lines[i + 1:close], i
+        close = next(
+            (
+                j
+                for j in range(i + 1, len(lines))
+                if lines[j].strip().startswith(fence) and set(lines[j].strip()) == {fence[0]}
+            ),
+            len(lines),
+        )
+        if i > start:
+            yield "text", lines[start:i], start
+        yield "fence", m.group("info"), lines[i + 1 : close], i
         i = start = close + 1
-    if start < len(lines): yield "text", lines[start:], start
+    if start < len(lines):
+        yield "text", lines[start:], start
 
 
 def ticks_for(text: str) -> str:

@@ -1,4 +1,5 @@
 """Split a source file into YAML front matter and body, keeping line numbers for errors."""
+
 from __future__ import annotations
 
 import json
@@ -19,18 +20,20 @@ class TextDateLoader(yaml.SafeLoader):
 
 TextDateLoader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass(frozen=True)
 class Source:
     """A post's raw parts: front matter, key line numbers, body text (md/qmd) or notebook (ipynb)."""
+
     path: Path
     meta: dict
-    key_lines: dict = field(default_factory=dict)   # front-matter key -> 1-based line in the file
+    key_lines: dict = field(default_factory=dict)  # front-matter key -> 1-based line in the file
     body: str = ""
-    body_line: int = 1                               # line of the file where body starts
-    notebook: dict | None = None                     # parsed .ipynb JSON, front-matter cell removed
+    body_line: int = 1  # line of the file where body starts
+    notebook: dict | None = None  # parsed .ipynb JSON, front-matter cell removed
 
 
 def parse_yaml(text: str, path: Path, first_line: int) -> tuple[dict, dict]:
@@ -43,7 +46,8 @@ def parse_yaml(text: str, path: Path, first_line: int) -> tuple[dict, dict]:
         line = first_line + mark.line if mark else first_line
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise FrontMatterError(f"invalid YAML front matter: {problem}", path, line) from None
-    if meta is None: return {}, {}
+    if meta is None:
+        return {}, {}
     if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
         raise FrontMatterError("front matter must be a YAML mapping (key: value lines)", path, first_line)
     lines = {k.value: first_line + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
@@ -56,9 +60,10 @@ def split_markdown(text: str, path: Path) -> Source:
     if not lines or lines[0].rstrip() != FENCE:
         raise FrontMatterError("no front matter: the file must start with a `---` line, YAML, and `---`", path, 1)
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
-    if end is None: raise FrontMatterError("front matter is not closed: add a `---` line after it", path, 1)
+    if end is None:
+        raise FrontMatterError("front matter is not closed: add a `---` line after it", path, 1)
     meta, key_lines = parse_yaml("".join(lines[1:end]), path, 2)
-    return Source(path, meta, key_lines, "".join(lines[end + 1:]), end + 2)
+    return Source(path, meta, key_lines, "".join(lines[end + 1 :]), end + 2)
 
 
 def cell_text(cell: dict) -> str:
@@ -69,18 +74,27 @@ def cell_text(cell: dict) -> str:
 
 def split_notebook(text: str, path: Path) -> Source:
     """Front matter from the first raw or markdown cell of a notebook (Quarto's convention)."""
-    try: nb = json.loads(text)
-    except json.JSONDecodeError as e: raise PostError(f"not a valid notebook (JSON): {e.msg}", path, e.lineno) from None
+    try:
+        nb = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise PostError(f"not a valid notebook (JSON): {e.msg}", path, e.lineno) from None
     cells = nb.get("cells") if isinstance(nb, dict) else None
-    if not isinstance(cells, list): raise PostError("not a valid notebook: no `cells` list", path)
+    if not isinstance(cells, list):
+        raise PostError("not a valid notebook: no `cells` list", path)
     first = next((i for i, c in enumerate(cells) if cell_text(c).strip()), None)
-    if first is None or cells[first].get("cell_type") not in ("raw", "markdown") \
-            or not cell_text(cells[first]).lstrip().startswith(FENCE):
+    if (
+        first is None
+        or cells[first].get("cell_type") not in ("raw", "markdown")
+        or not cell_text(cells[first]).lstrip().startswith(FENCE)
+    ):
         raise FrontMatterError("no front matter: the first cell must be a raw cell holding `---`, YAML, `---`", path)
-    try: src = split_markdown(cell_text(cells[first]).lstrip(), path)
-    except FrontMatterError as e: raise FrontMatterError(f"cell {first + 1}: {e.message}", path) from None
-    rest = dict(nb, cells=cells[first + 1:])
-    if src.body.strip(): rest["cells"] = [{"cell_type": "markdown", "metadata": {}, "source": src.body}] + rest["cells"]
+    try:
+        src = split_markdown(cell_text(cells[first]).lstrip(), path)
+    except FrontMatterError as e:
+        raise FrontMatterError(f"cell {first + 1}: {e.message}", path) from None
+    rest = dict(nb, cells=cells[first + 1 :])
+    if src.body.strip():
+        rest["cells"] = [{"cell_type": "markdown", "metadata": {}, "source": src.body}] + rest["cells"]
     return Source(path, src.meta, {}, "", 1, rest)
 
 

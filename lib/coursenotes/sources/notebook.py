@@ -1,4 +1,5 @@
 """Turn a post into an nbformat notebook: markdown cells, code cells and their `#|` options."""
+
 from __future__ import annotations
 
 import re
@@ -14,18 +15,22 @@ from coursenotes.sources.posts import Post
 
 EXECUTABLE = re.compile(r"^\{\s*(python3?|ipython3?)(?:[\s,}].*)?$")
 DIAGRAM = re.compile(r"^\{\s*mermaid(?:[\s,}].*)?$")
-OPTION = re.compile(r"^(?:#|%%)\|\s?(.*)$")       # `#|` in Python cells, `%%|` in {mermaid} cells
+OPTION = re.compile(r"^(?:#|%%)\|\s?(.*)$")  # `#|` in Python cells, `%%|` in {mermaid} cells
 
 
 def parse_cell_options(source: str, where: tuple) -> tuple[dict, str]:
     """Quarto `#| key: value` options at the top of a code cell, and the code without them."""
     lines = source.splitlines()
     n = next((i for i, line in enumerate(lines) if not OPTION.match(line)), len(lines))
-    if n == 0: return {}, source
-    text = "\n".join(OPTION.match(line).group(1) for line in lines[:n])
-    try: opts = yaml.safe_load(text) or {}
-    except yaml.YAMLError as e: raise FrontMatterError(f"bad `#|` cell option: {getattr(e, 'problem', e)}", *where) from None
-    if not isinstance(opts, dict): raise FrontMatterError("`#|` cell options must be `key: value` lines", *where)
+    if n == 0:
+        return {}, source
+    text = "\n".join(OPTION.sub(r"\1", line) for line in lines[:n])
+    try:
+        opts = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e:
+        raise FrontMatterError(f"bad `#|` cell option: {getattr(e, 'problem', e)}", *where) from None
+    if not isinstance(opts, dict):
+        raise FrontMatterError("`#|` cell options must be `key: value` lines", *where)
     return opts, "\n".join(lines[n:])
 
 
@@ -39,23 +44,30 @@ def code_cell(code: str, line: int | None, post: Post) -> nbformat.NotebookNode:
 def diagram_fence(opts: dict) -> str:
     """The opening fence for a {mermaid} cell: its label as the figure id, fig-cap as the caption."""
     attrs = [f"#{opts['label']}"] if opts.get("label") else []
-    if opts.get("fig-cap"): attrs.append('fig-cap="' + str(opts["fig-cap"]).replace('"', "&quot;") + '"')
+    if opts.get("fig-cap"):
+        attrs.append('fig-cap="' + str(opts["fig-cap"]).replace('"', "&quot;") + '"')
     return "```{.mermaid " + " ".join(attrs) + "}" if attrs else "```mermaid"
 
 
 def markdown_notebook(post: Post) -> nbformat.NotebookNode:
     """Split a .md/.qmd body at ```{python} fences into cells; other fences stay Markdown."""
-    cells, text, base = [], [], post.raw.body_line
+    cells: list = []
+    text: list[str] = []
+    base = post.raw.body_line
 
     def flush():
-        if "".join(text).strip(): cells.append(nbformat.v4.new_markdown_cell("\n".join(text).strip("\n")))
+        if "".join(text).strip():
+            cells.append(nbformat.v4.new_markdown_cell("\n".join(text).strip("\n")))
         text.clear()
 
     for piece in fence_blocks(post.raw.body):
-        if piece[0] == "text": text.extend(piece[1]); continue
+        if piece[0] == "text":
+            text.extend(piece[1])
+            continue
         _, info, lines, start = piece
         if EXECUTABLE.match(info):
-            flush(); cells.append(code_cell("\n".join(lines), base + start, post))
+            flush()
+            cells.append(code_cell("\n".join(lines), base + start, post))
         elif DIAGRAM.match(info):
             opts, code = parse_cell_options("\n".join(lines), (post.source, base + start))
             text.extend([diagram_fence(opts), *code.splitlines(), "```"])
@@ -77,9 +89,11 @@ def ipynb_notebook(post: Post) -> nbformat.NotebookNode:
         cell.setdefault("id", f"cell-{i}")
         if cell.cell_type == "code":
             opts, code = parse_cell_options(cell.source, (post.source, None))
-            if opts: cell.metadata.update(cell_metadata(opts, None))
+            if opts:
+                cell.metadata.update(cell_metadata(opts, None))
             cell.source = code
-            cell.setdefault("outputs", []); cell.setdefault("execution_count", None)
+            cell.setdefault("outputs", [])
+            cell.setdefault("execution_count", None)
     return nb
 
 

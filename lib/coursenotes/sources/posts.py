@@ -1,4 +1,5 @@
 """Discover posts under posts/ and read each one's front matter into a Post."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,9 @@ EXTENSIONS = (".qmd", ".md", ".ipynb")
 @dataclass(frozen=True)
 class Post:
     """One post: where it lives, what its front matter says, and its body."""
-    source: Path                 # posts/<slug>/index.qmd or posts/<slug>.md
-    slug: str                    # URL name: /posts/<slug>/
+
+    source: Path  # posts/<slug>/index.qmd or posts/<slug>.md
+    slug: str  # URL name: /posts/<slug>/
     title: str
     date: dt.datetime
     description: str = ""
@@ -28,10 +30,11 @@ class Post:
     author: str = ""
     image: str = ""
     meta: dict = field(default_factory=dict, compare=False, repr=False)
-    raw: Source | None = field(default=None, compare=False, repr=False)
+    raw: Source = field(kw_only=True, compare=False, repr=False)
 
     @property
-    def url(self) -> str: return f"/posts/{self.slug}/"
+    def url(self) -> str:
+        return f"/posts/{self.slug}/"
 
     @property
     def folder(self) -> Path | None:
@@ -39,16 +42,20 @@ class Post:
         return self.source.parent if self.source.stem == "index" else None
 
     @property
-    def kind(self) -> str: return self.source.suffix.lstrip(".")
+    def kind(self) -> str:
+        return self.source.suffix.lstrip(".")
 
 
 def find_sources(posts_dir: Path) -> list[Path]:
     """Post files: posts/<slug>/index.{qmd,md,ipynb} and posts/<slug>.{qmd,md,ipynb}, sorted."""
-    if not posts_dir.is_dir(): return []
+    if not posts_dir.is_dir():
+        return []
     found = []
     for entry in sorted(posts_dir.iterdir()):
-        if entry.name.startswith((".", "_")): continue
-        if entry.is_file() and entry.suffix in EXTENSIONS: found.append(entry)
+        if entry.name.startswith((".", "_")):
+            continue
+        if entry.is_file() and entry.suffix in EXTENSIONS:
+            found.append(entry)
         elif entry.is_dir():
             found += [entry / f"index{ext}" for ext in EXTENSIONS if (entry / f"index{ext}").is_file()]
     return found
@@ -56,22 +63,31 @@ def find_sources(posts_dir: Path) -> list[Path]:
 
 def parse_date(value, path: Path, line: int | None) -> dt.datetime:
     """A front-matter date (YYYY-MM-DD, ISO datetime, or Quarto's today/now/last-modified)."""
-    if isinstance(value, dt.datetime): return value.replace(tzinfo=None) if value.tzinfo is None else value
-    if isinstance(value, dt.date): return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
     text = str(value).strip()
-    if text in ("today", "now"): return dt.datetime.now().replace(microsecond=0)
-    if text == "last-modified": return dt.datetime.fromtimestamp(int(os.path.getmtime(path)))
-    try: return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if text in ("today", "now"):
+        return dt.datetime.now().replace(microsecond=0)
+    if text == "last-modified":
+        return dt.datetime.fromtimestamp(int(os.path.getmtime(path)))
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise FrontMatterError(f"bad date {text!r}: use YYYY-MM-DD or an ISO datetime such as 2024-09-21T11:30:00",
-                               path, line) from None
+        raise FrontMatterError(
+            f"bad date {text!r}: use YYYY-MM-DD or an ISO datetime such as 2024-09-21T11:30:00", path, line
+        ) from None
 
 
 def as_list(value, key: str, path: Path, line: int | None) -> list[str]:
     """A string or list of strings from front matter, as a list."""
-    if value is None: return []
-    if isinstance(value, (str, int, float)): return [str(value)]
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value): return [str(v) for v in value]
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)):
+        return [str(value)]
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v) for v in value]
     raise FrontMatterError(f"`{key}` must be a string or a list of strings", path, line)
 
 
@@ -79,7 +95,9 @@ def merge_tags(*lists: list[str]) -> tuple[str, ...]:
     """Tags in order of first appearance, duplicates (same slug) dropped."""
     seen, out = set(), []
     for tag in (t.strip() for lst in lists for t in lst):
-        if tag and slugify(tag) not in seen: seen.add(slugify(tag)); out.append(tag)
+        if tag and slugify(tag) not in seen:
+            seen.add(slugify(tag))
+            out.append(tag)
     return tuple(out)
 
 
@@ -90,7 +108,8 @@ def is_draft(meta: dict) -> bool:
 
 def body_markdown(src: Source) -> str:
     """All the text a reader sees, for the reading-time estimate."""
-    if src.notebook is None: return src.body
+    if src.notebook is None:
+        return src.body
     parts = []
     for cell in src.notebook.get("cells", []):
         text = cell_text(cell)
@@ -101,7 +120,8 @@ def body_markdown(src: Source) -> str:
 def reading_minutes(meta: dict, src: Source) -> int:
     """`time_to_read` from front matter, else an estimate from the body."""
     value, line = meta.get("time_to_read"), src.key_lines.get("time_to_read")
-    if value is None: return minutes_to_read(*split_prose_code(body_markdown(src)))
+    if value is None:
+        return minutes_to_read(*split_prose_code(body_markdown(src)))
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise FrontMatterError(f"`time_to_read` must be a positive number of minutes, not {value!r}", src.path, line)
     return max(1, round(value))
@@ -117,26 +137,46 @@ def read_post(path: Path) -> Post:
     src = read_source(path)
     meta, lines = src.meta, src.key_lines
     title = meta.get("title")
-    if title is None or not str(title).strip(): raise FrontMatterError("missing `title` in front matter", path, 1 if src.notebook is None else None)
+    if title is None or not str(title).strip():
+        raise FrontMatterError("missing `title` in front matter", path, 1 if src.notebook is None else None)
     prefix, name = split_date_prefix(post_name(path))
-    if meta.get("date") is not None: date = parse_date(meta["date"], path, lines.get("date"))
-    elif prefix: date = parse_date(prefix, path, None)
-    else: date = dt.datetime.fromtimestamp(int(os.path.getmtime(path)))
-    tags = merge_tags(as_list(meta.get("tags"), "tags", path, lines.get("tags")),
-                      as_list(meta.get("categories"), "categories", path, lines.get("categories")))
-    return Post(source=path, slug=slugify(name), title=str(title).strip(), date=date,
-                description=str(meta.get("description") or "").strip(), tags=tags, draft=is_draft(meta),
-                time_to_read=reading_minutes(meta, src), author=str(meta.get("author") or ""),
-                image=str(meta.get("image") or ""), meta=meta, raw=src)
+    if meta.get("date") is not None:
+        date = parse_date(meta["date"], path, lines.get("date"))
+    elif prefix:
+        date = parse_date(prefix, path, None)
+    else:
+        date = dt.datetime.fromtimestamp(int(os.path.getmtime(path)))
+    tags = merge_tags(
+        as_list(meta.get("tags"), "tags", path, lines.get("tags")),
+        as_list(meta.get("categories"), "categories", path, lines.get("categories")),
+    )
+    return Post(
+        source=path,
+        slug=slugify(name),
+        title=str(title).strip(),
+        date=date,
+        description=str(meta.get("description") or "").strip(),
+        tags=tags,
+        draft=is_draft(meta),
+        time_to_read=reading_minutes(meta, src),
+        author=str(meta.get("author") or ""),
+        image=str(meta.get("image") or ""),
+        meta=meta,
+        raw=src,
+    )
 
 
 def check_unique(posts: list[Post]) -> list[CoursenotesError]:
     """An error for every post whose slug another post already has."""
-    first, errors = {}, []
+    first: dict[str, Post] = {}
+    errors: list[CoursenotesError] = []
     for post in posts:
         if post.slug in first:
-            errors.append(PostError(f"duplicate slug {post.slug!r}: also used by {first[post.slug].source}", post.source))
-        else: first[post.slug] = post
+            errors.append(
+                PostError(f"duplicate slug {post.slug!r}: also used by {first[post.slug].source}", post.source)
+            )
+        else:
+            first[post.slug] = post
     return errors
 
 
@@ -144,7 +184,9 @@ def discover(posts_dir: Path) -> tuple[list[Post], list[CoursenotesError]]:
     """Every post that reads cleanly, and every problem found: one bad post never hides the others."""
     posts, errors = [], []
     for path in find_sources(posts_dir):
-        try: posts.append(read_post(path))
-        except CoursenotesError as e: errors.append(e)
+        try:
+            posts.append(read_post(path))
+        except CoursenotesError as e:
+            errors.append(e)
     errors += check_unique(posts)
     return posts, errors

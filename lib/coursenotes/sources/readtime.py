@@ -1,4 +1,5 @@
 """Minutes to read a post: prose at about 230 words a minute, code counted lighter."""
+
 from __future__ import annotations
 
 import math
@@ -7,15 +8,17 @@ import re
 from coursenotes.sources.fences import fence_blocks
 
 WORDS_PER_MINUTE = 230
-CODE_WEIGHT = 0.5       # readers skim code; a long listing should not double the estimate
+CODE_WEIGHT = 0.5  # readers skim code; a long listing should not double the estimate
 
 
 def split_prose_code(markdown: str) -> tuple[str, str]:
     """Markdown split into (prose, code) by fenced blocks."""
     prose, code = [], []
     for piece in fence_blocks(markdown):
-        if piece[0] == "text": prose += piece[1]
-        else: code += piece[2]
+        if piece[0] == "text":
+            prose += piece[1]
+        else:
+            code += piece[2]
     return "\n".join(prose), "\n".join(code)
 
 

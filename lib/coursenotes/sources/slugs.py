@@ -1,4 +1,5 @@
 """URL slugs for posts and tags: safe for any text, readable for the usual ones (`fast.ai`)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,10 +13,12 @@ WORDS = {"+": "-plus-", "#": "-sharp-", "&": "-and-", "@": "-at-"}
 def slugify(text: str) -> str:
     """Lower-case ASCII letters, digits, `.`, `_` and `-`; a stable hash when nothing else is left."""
     s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    for ch, word in WORDS.items(): s = s.replace(ch, word)
+    for ch, word in WORDS.items():
+        s = s.replace(ch, word)
     s = re.sub(r"[^a-z0-9._-]+", "-", s)
-    s = re.sub(r"\.{2,}", ".", re.sub(r"[-.]*-[-.]*", "-", s))   # `../` and `-.-` runs become one dash
-    if re.match(r"^\.[a-z0-9]", s): s = "dot-" + s[1:]            # `.NET`: a leading dot would hide the folder
+    s = re.sub(r"\.{2,}", ".", re.sub(r"[-.]*-[-.]*", "-", s))  # `../` and `-.-` runs become one dash
+    if re.match(r"^\.[a-z0-9]", s):
+        s = "dot-" + s[1:]  # `.NET`: a leading dot would hide the folder
     s = s.strip("-.")
     return s or "t-" + hashlib.sha1(str(text).encode()).hexdigest()[:8]
 

@@ -44,7 +44,10 @@ class RunState:
 class Executor(Protocol):
     """A place kernels run: this machine, or a Jupyter gateway."""
 
-    label: str
+    @property
+    def label(self) -> str:
+        """How messages name where the kernel ran."""
+        ...
 
     def client(self, nb, kernel: str, cwd: Path, timeout: float | None, state: RunState):
         """An nbclient NotebookClient over `nb` whose kernel will start in the post's folder `cwd`."""
@@ -64,7 +67,7 @@ class Executor(Protocol):
 
 
 def runnable(key_nb):
-    """A copy to execute, with nbclient's tags for `eval: false` and `error: true` cells, setup first and the probe last."""
+    """A copy to execute: nbclient's tags for `eval: false` and `error: true` cells, setup first, probe last."""
     import nbformat
 
     nb = copy.deepcopy(key_nb)

@@ -5,6 +5,7 @@ mermaid-py builds diagrams in code, but draws them by calling the mermaid.ink we
 ```mermaid block in `text/markdown` (our first MIME choice), which the site's Lua filter turns
 into a diagram drawn by the site's own mermaid.js.
 """
+
 from __future__ import annotations
 
 import base64
@@ -41,10 +42,12 @@ def no_html(_obj) -> None:
 
 def register_mermaid(ip) -> bool:
     """Show mermaid-py diagrams as ```mermaid markdown; False when mermaid-py is not installed."""
-    if importlib.util.find_spec("mermaid") is None: return False
+    if importlib.util.find_spec("mermaid") is None:
+        return False
     # Import now: the web call is in Mermaid's constructor, so it must be patched before any cell runs.
     import mermaid
     from mermaid.graph import Graph
+
     mermaid.Mermaid._make_request_to_mermaid = offline_request
     formatters = ip.display_formatter.formatters
     formatters["text/markdown"].for_type(Graph, graph_markdown)
@@ -57,6 +60,8 @@ def register(ip=None) -> list[str]:
     """Install our formatters in an IPython shell (the running one by default); the names of what was installed."""
     if ip is None:
         from IPython import get_ipython
+
         ip = get_ipython()
-    if ip is None: return []
+    if ip is None:
+        return []
     return ["mermaid"] if register_mermaid(ip) else []

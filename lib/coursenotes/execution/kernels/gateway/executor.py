@@ -26,7 +26,7 @@ DOCS = "see docs/gateway.md"
 # Evaluated in the kernel as a user expression of a silent request, before the first cell: it
 # moves to the post's folder where the gateway host has it. It runs in a throwaway namespace, so
 # it adds no names, no history and no execution count; the post's outputs stay as a local run's.
-CHDIR = r'''
+CHDIR = r"""
 def main():
     import os
     for d in (os.environ.get("KERNEL_WORKING_DIR"), os.environ.get("KERNEL_COURSENOTES_POST_DIR")):
@@ -34,7 +34,7 @@ def main():
             os.chdir(d)
             return {"cwd": os.getcwd(), "found": True}
     return {"cwd": os.getcwd(), "found": False}
-'''
+"""
 CHDIR_EXPR = f"(lambda ns: (exec({CHDIR!r}, ns), ns['main']())[1])({{}})"
 
 
@@ -43,25 +43,32 @@ class Gateway:
 
     def __init__(self, settings: GatewaySettings, root: Path):
         self.settings, self.root = settings, Path(root).resolve()
-        self._specs, self._lock = None, threading.Lock()
+        self._specs: dict | GatewayError | None = None
+        self._lock = threading.Lock()
 
     @property
-    def label(self) -> str: return self.settings.label
+    def label(self) -> str:
+        return self.settings.label
 
     def specs(self) -> dict:
         """The gateway's kernelspecs, asked once; a failure is remembered, so a dead gateway costs one timeout."""
         with self._lock:
             if self._specs is None:
-                try: self._specs = kernelspecs(self.settings)
-                except GatewayError as e: self._specs = e
-        if isinstance(self._specs, GatewayError): raise self._specs
-        return self._specs
+                try:
+                    self._specs = kernelspecs(self.settings)
+                except GatewayError as e:
+                    self._specs = e
+        if isinstance(self._specs, GatewayError):
+            raise self._specs
+        return self._specs or {}
 
     def check_kernel(self, name: str) -> dict:
         """The kernelspec of a kernel the gateway offers, or a GatewayError listing the ones it does."""
         offered = self.specs()["kernelspecs"]
         if name not in offered:
-            raise GatewayError(f"{self.label}: has no kernel `{name}` (it offers: {', '.join(sorted(offered)) or 'none'})")
+            raise GatewayError(
+                f"{self.label}: has no kernel `{name}` (it offers: {', '.join(sorted(offered)) or 'none'})"
+            )
         return offered[name] or {}
 
     def remote_dirs(self, folder: Path) -> dict:
