@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+import mermaid
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 
-pytest.importorskip("IPython")
-mermaid = pytest.importorskip("mermaid")
-
-from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
-
-from coursenotes.execution.kernels import kernel_formatters  # noqa: E402
+from coursenotes.execution.kernels import kernel_formatters
 
 
 @pytest.fixture

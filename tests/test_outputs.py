@@ -389,11 +389,6 @@ KERNEL_CELLS = [
 
 
 def test_executed_notebook_renders_every_kind_of_output(tmp_path):
-    pytest.importorskip("nbclient")
-    pytest.importorskip("ipykernel")
-    pytest.importorskip("matplotlib")
-    pytest.importorskip("pandas")
-    pytest.importorskip("mermaid")
     from nbclient import NotebookClient
 
     nb = new_notebook(

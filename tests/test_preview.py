@@ -122,7 +122,6 @@ def test_a_taken_port_is_a_one_line_error(tmp_path):
 
 @pytest.mark.slow
 def test_ctrl_c_while_a_cell_runs_stops_the_preview(site):
-    pytest.importorskip("nbclient")
     post = site.post("a.qmd", simple_post("A", body="```{python}\n1 + 1\n```"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "coursenotes", "preview", "--port", "0", "--root", str(site.root)],

@@ -202,17 +202,6 @@ def test_every_quarto_key_cites_quarto_docs():
         assert "https://quarto.org/docs/" in block or "https://quarto.org/docs/" in before.rsplit("\n\n", 1)[-1], block
 
 
-def in_git_checkout() -> bool:
-    return (
-        shutil.which("git") is not None
-        and subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "--is-inside-work-tree"], capture_output=True
-        ).returncode
-        == 0
-    )
-
-
-@pytest.mark.skipif(not in_git_checkout(), reason="not a git checkout")
 def test_generated_files_are_git_ignored(blog):
     files = generate(blog.root)
     paths = [*files, "tags/fast.ai/index.qmd", ".quarto/idx/x.json"]

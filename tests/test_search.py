@@ -3,14 +3,11 @@
 import json
 import os
 
-import pytest
 from tests.conftest import simple_post
 
 from coursenotes.build import BuildOptions, build
 from coursenotes.cli import main
 from coursenotes.site import search
-
-needs_pagefind = pytest.mark.skipif(not search.available(), reason="pagefind is not installed")
 
 
 def two_posts(site):
@@ -18,7 +15,6 @@ def two_posts(site):
     site.post("b.md", simple_post("Beta", "[fast.ai]", "2024-02-01", body="Data blocks."))
 
 
-@needs_pagefind
 def test_build_writes_the_index_and_a_search_page(site):
     two_posts(site)
     result = build(site.root)

@@ -2,7 +2,7 @@
 
 Reusable pieces for any browser test:
 - `serve(folder)`: a context manager serving a built site; yields its base URL.
-- `browser`: one headless Chromium for the session (the tests skip when /usr/bin/chromium is absent).
+- `browser`: one headless Chromium for the session (scripts/setup installs /usr/bin/chromium).
 - `visit(base)`: a fixture-made function opening a fresh page that records every request and every
   console error, and aborts any request that would leave 127.0.0.1. Check `.requests`,
   `.external` and `.errors` on what it returns.
@@ -70,10 +70,10 @@ class Visit:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Debian Chromium for the whole session; skips when it is not installed."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing: run scripts/setup as root (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    """Headless Debian Chromium for the whole session (scripts/setup installs it)."""
+    from playwright import sync_api
+
+    assert CHROMIUM.exists(), "/usr/bin/chromium is missing: run scripts/setup as root (apt-get install chromium)"
     with sync_api.sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium

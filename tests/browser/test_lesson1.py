@@ -20,7 +20,6 @@ LESSON = REPO / "posts" / "2024-09-21-fastai-lesson-1"
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory):
     """The repository's lesson post, executed afresh in a throwaway site: (site, page html, seconds)."""
-    pytest.importorskip("fastai")
     maker = SiteMaker(tmp_path_factory.mktemp("lesson") / "site")
     shutil.copytree(LESSON, maker.root / "posts" / LESSON.name)
     start = time.perf_counter()

@@ -3,3 +3,5 @@
 These commands sit on top of the pipeline: they use the stages' public names and `coursenotes.build`.
 Public modules: scaffold (new_post), check (check), preview (preview).
 """
+
+__all__ = ["check", "preview", "scaffold"]

@@ -12,19 +12,15 @@ from urllib.parse import unquote
 from coursenotes.authoring.scaffold import DESCRIPTION
 from coursenotes.errors import CoursenotesError
 from coursenotes.settings import load_config
-from coursenotes.site.images import ALT, IMG, SRC
-from coursenotes.site.taxonomy import tags_of
-from coursenotes.sources.fences import fence_blocks
-from coursenotes.sources.frontmatter import cell_text
-from coursenotes.sources.posts import Post, discover, post_name
-from coursenotes.sources.slugs import slugify, split_date_prefix
+from coursenotes.site import ALT, IMG, SRC, tags_of
+from coursenotes.sources import Post, cell_text, discover, fence_blocks, post_name, slugify, split_date_prefix
+from coursenotes.urls import has_scheme
 
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<target>[^\s)>]+)>?(?:\s+[\"'(].*?[\"')])?\s*\)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?(?P<target>[^\s)>]+)>?(?:\s+[\"'(].*?[\"')])?\s*\)")
 REF_DEF = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(?P<target>[^\s>]+)>?")
 HREF = re.compile(r"<a\b[^>]*\bhref\s*=\s*[\"'](?P<target>[^\"']*)[\"']", re.I)
-SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 SITE_PAGES = ("/", "/tags/", "/archive/", "/search/", "/index.xml", "/sitemap.xml", "/404.html")
 
 
@@ -166,7 +162,7 @@ def suggestion(url: str, site: Site) -> str:
 def reference_problem(post: Post, kind: str, target: str, public: Site, preview: Site) -> str | None:
     """What is wrong with one image or link target, or None."""
     target = target.split("#", 1)[0].split("?", 1)[0]
-    if not target or SCHEME.match(target):
+    if not target or has_scheme(target):
         return None
     url = target if target.startswith("/") else posixpath.normpath(posixpath.join(post.url, target))
     url = site_url(url + "/" if target.endswith("/") and not url.endswith("/") else url)
@@ -193,7 +189,7 @@ def reference_problems(post: Post, public: Site, preview: Site) -> list[CheckPro
     """Missing images, images without alt text, and internal links that lead nowhere."""
     problems = []
     front_image = post.meta.get("image")
-    if isinstance(front_image, str) and front_image and not SCHEME.match(front_image):
+    if isinstance(front_image, str) and front_image and not has_scheme(front_image):
         msg = reference_problem(post, "image", front_image, public, preview)
         if msg:
             problems.append(CheckProblem(f"`image`: {msg}", post.source, post.raw.key_lines.get("image")))

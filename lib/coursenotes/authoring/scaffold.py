@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from coursenotes.errors import PostError
-from coursenotes.sources.slugs import slugify
+from coursenotes.sources import slugify
 
 FORMATS = ("qmd", "ipynb", "md")
 DESCRIPTION = "One sentence on what this post covers (shown in listings, feeds and link previews)."

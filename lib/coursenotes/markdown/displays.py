@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from coursenotes.markdown import ansi
 from coursenotes.markdown.htmlclean import clean_html
-from coursenotes.sources.fences import ticks_for
+from coursenotes.sources import ticks_for
 
 MIME_ORDER = ("text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/html", "text/latex", "text/plain")
 IMAGE_EXT = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg"}

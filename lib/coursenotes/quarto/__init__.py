@@ -3,3 +3,5 @@
 Public modules: bridge (listings, tag pages, drafts for Quarto), urls (moves post pages to
 /posts/<slug>/ and fixes links), commands (the `quarto-prerender` / `quarto-postrender` CLI).
 """
+
+__all__ = ["bridge", "commands", "urls"]

@@ -54,7 +54,7 @@ def run_postrender(args) -> int:
     """Move post outputs to our URLs after a full render."""
     from coursenotes.quarto.urls import apply, plan
     from coursenotes.settings import QUARTO_FILE, load_config, load_yaml
-    from coursenotes.sources.posts import discover
+    from coursenotes.sources import discover
 
     if (
         os.environ.get("QUARTO_PROJECT_OUTPUT_DIR") is not None

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 
-from coursenotes.sources.posts import Post
-from coursenotes.sources.slugs import slugify
+from coursenotes.sources import Post, slugify
 
 
 @dataclass(frozen=True)
