@@ -65,6 +65,7 @@ def run_build(args) -> int:
                                            refresh=refresh, progress=progress,
                                            extra={"gateway_url": args.gateway_url, "gateway_token": args.gateway_token}))
     for note in result.notes: print(f"note: {note}", file=sys.stderr)
+    for warning in result.warnings: print(warning, file=sys.stderr)
     if not result.ok:
         report_errors(result.errors)
         print(f"build failed: {len(result.errors)} problem(s); {result.out} was left unchanged", file=sys.stderr)

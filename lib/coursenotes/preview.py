@@ -159,6 +159,7 @@ class Previewer:
         if self.stopping: return False
         for note in (result.notes if result else []):
             if note not in self.noted: self.noted.add(note); self.say(f"note: {note}")
+        for warning in (result.warnings if result else []): self.say(str(warning))
         took = f"{time.monotonic() - start:.1f} s"
         if errors:
             for line in errors: self.say(f"error: {line}")

@@ -14,9 +14,11 @@ from coursenotes.config import SiteConfig, load_config
 from coursenotes.errors import CoursenotesError
 from coursenotes.feeds import atom_feed, sitemap
 from coursenotes.images import fill_alt, first_image
+from coursenotes.pandoc_meta import post_pandoc_meta
 from coursenotes.posts import Post, discover
 from coursenotes.prepare import prepare
 from coursenotes.render import Fragment, render_all
+from coursenotes.render_warnings import as_warnings
 from coursenotes.slugs import slugify
 from coursenotes.taxonomy import Tag, by_year, newest_first, tags_of
 from coursenotes.writer import publish
@@ -48,6 +50,7 @@ class BuildResult:
     files: dict[str, bytes | Path] = field(default_factory=dict)
     report: object = None
     notes: list[str] = field(default_factory=list)   # things the author should know that are not errors
+    warnings: list[CoursenotesError] = field(default_factory=list)   # `path:line: warning: ...`: shown, not fatal
 
     @property
     def ok(self) -> bool: return not self.errors
@@ -158,9 +161,10 @@ def asset_files(config: SiteConfig, need_mermaid: bool) -> dict[str, Path]:
 def render_posts(posts: list[Post], config: SiteConfig, options: BuildOptions):
     """Prepare then render every post: (fragments, extra files, errors, execution report)."""
     sources, report = prepare(posts, config, options)
-    ready = [p for p in posts if not isinstance(sources[p], CoursenotesError)]
-    errors = [sources[p] for p in posts if isinstance(sources[p], CoursenotesError)]
-    rendered = render_all([(sources[p].markdown, p.source) for p in ready], config.root, options.jobs)
+    metas = {p: post_pandoc_meta(p, config.root) for p in posts}     # bibliography, csl, number-sections, toc-depth
+    ready = [p for p in posts if not isinstance(sources[p], CoursenotesError) and not isinstance(metas[p], CoursenotesError)]
+    errors = [x for p in posts for x in (sources[p], metas[p]) if isinstance(x, CoursenotesError)]
+    rendered = render_all([(sources[p].markdown, p.source, metas[p]) for p in ready], config.root, options.jobs)
     bodies, extra = {}, {}
     for post, result in zip(ready, rendered):
         if isinstance(result, CoursenotesError): errors.append(result); continue
@@ -188,12 +192,13 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     visible = [p for p in posts if options.drafts or not p.draft]
     bodies, extra, render_errors, report = render_posts(visible, config, options)
     errors += render_errors
-    if errors: return BuildResult(visible, errors, out, report=report)
+    warnings = [w for p in visible if p in bodies for w in as_warnings(bodies[p].warnings, p.source)]
+    if errors: return BuildResult(visible, errors, out, report=report, warnings=warnings)
     use_search = options.search and search.available()
     notes = [search.kMissing] if options.search and not use_search else []
     try:
         files = site_files(config, visible, bodies, extra, use_search)
         files.update(report.files(Pages(config, use_search)))    # execution/index.html and report.json
         publish(files, out, finish=search.index if use_search else None)   # indexed in staging, before the swap
-    except CoursenotesError as e: return BuildResult(visible, [e], out, report=report, notes=notes)
-    return BuildResult(newest_first(visible), [], out, files, report=report, notes=notes)
+    except CoursenotesError as e: return BuildResult(visible, [e], out, report=report, notes=notes, warnings=warnings)
+    return BuildResult(newest_first(visible), [], out, files, report=report, notes=notes, warnings=warnings)

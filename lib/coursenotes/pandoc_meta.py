@@ -1,0 +1,63 @@
+"""A post's front matter that changes how pandoc renders it, as extra pandoc arguments.
+
+The build splits front matter off before pandoc (its reader has no `yaml_metadata_block`), so
+the keys the Lua filters and pandoc need travel as arguments: `bibliography` and `csl` (paths
+from the post's folder, kept inside the project), `number-sections`, `toc-depth`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from coursenotes.errors import FrontMatterError
+
+PATH_KEYS = ("bibliography", "csl")
+BIBLIOGRAPHY_TYPES = (".bib", ".bibtex", ".json", ".yaml", ".yml", ".ris")
+
+
+@dataclass(frozen=True)
+class PandocMeta:
+    """Extra pandoc arguments for one post, and the files they name (their content is part of the cache key)."""
+    args: tuple[str, ...] = ()
+    files: tuple[Path, ...] = ()
+
+
+def meta_path(value, key: str, source: Path, root: Path, line: int | None) -> Path:
+    """A front-matter path resolved from the post's folder: an existing file inside the project."""
+    if not isinstance(value, str) or not value.strip(): raise FrontMatterError(f"`{key}` must be a file name", source, line)
+    path = (source.parent / value.strip()).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise FrontMatterError(f"`{key}`: {value!r} is outside the project; keep it beside the post", source, line)
+    if not path.is_file(): raise FrontMatterError(f"`{key}`: no such file {value!r} (paths are relative to the post)", source, line)
+    if key == "bibliography" and path.suffix.lower() not in BIBLIOGRAPHY_TYPES:
+        raise FrontMatterError(f"`bibliography`: {value!r} is not BibTeX (.bib), CSL-JSON (.json) or CSL-YAML (.yaml)",
+                               source, line)
+    return path
+
+
+def toc_depth(value, source: Path, line: int | None) -> list[str]:
+    """`toc-depth: N` as pandoc's option."""
+    if value is None: return []
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 6:
+        raise FrontMatterError(f"`toc-depth` must be a whole number from 1 to 6, not {value!r}", source, line)
+    return [f"--toc-depth={value}"]
+
+
+def pandoc_meta(meta: dict, key_lines: dict, source: Path, root: Path) -> PandocMeta:
+    """The pandoc arguments a post's front matter asks for; FrontMatterError with the key's line when one is wrong."""
+    args, files = [], []
+    for key in PATH_KEYS:
+        values = meta.get(key)
+        for value in values if isinstance(values, list) else ([] if values is None else [values]):
+            path = meta_path(value, key, source, root, key_lines.get(key))
+            args.append(f"--metadata={key}:{path}")
+            files.append(path)
+    if meta.get("number-sections") is True: args.append("--metadata=number-sections:true")
+    args += toc_depth(meta.get("toc-depth"), source, key_lines.get("toc-depth"))
+    return PandocMeta(tuple(args), tuple(files))
+
+
+def post_pandoc_meta(post, root: Path) -> PandocMeta | FrontMatterError:
+    """`pandoc_meta` for a Post, the error returned rather than raised so one bad post never stops the others."""
+    try: return pandoc_meta(post.meta, post.raw.key_lines if post.raw else {}, post.source, root)
+    except FrontMatterError as e: return e

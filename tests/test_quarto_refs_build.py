@@ -1,0 +1,107 @@
+"""Cross-references, citations and math through a whole build: pages, `path:line` warnings and errors."""
+from __future__ import annotations
+
+import shutil
+
+from conftest import REPO, simple_post
+
+from coursenotes.cli import main
+from coursenotes.site import build
+
+kBib = REPO / "tests" / "lua" / "references.bib"
+
+kBody = """\
+## Setup {#sec-setup}
+
+![Shapes](shapes.png){#fig-shapes}
+
+As @howard2020 show, @fig-shapes is drawn in @sec-setup.
+
+Later, @fig-missing is a typo.
+
+$$\\badmacro{x}$$
+"""
+
+
+def test_crossrefs_citations_and_warnings_name_the_line(site):
+    post = site.post("2024-05-01-refs/index.md", simple_post("Refs", body=kBody, extra="bibliography: refs.bib\n"))
+    shutil.copy(kBib, post.parent / "refs.bib")
+    result = build(site.root)
+    assert result.ok, result.errors
+    page = site.read("posts/refs/index.html")
+    assert '<a href="#fig-shapes" class="quarto-xref">Figure\u00a01</a>' in page
+    assert '<a href="#sec-setup" class="quarto-xref">Section\u00a01</a>' in page
+    assert 'href="#ref-howard2020" role="doc-biblioref"' in page and 'id="ref-howard2020"' in page
+    assert ">References</h2>" in page
+    assert "<strong>?@fig-missing</strong>" in page
+    lines = post.read_text().splitlines()
+    warned = {str(w).split(": warning: ")[0].rsplit(":", 1)[1]: str(w) for w in result.warnings}
+    missing = str(lines.index("Later, @fig-missing is a typo.") + 1)
+    assert "unresolved cross-reference @fig-missing" in warned[missing]
+    assert "equation cannot be rendered" in warned[str(lines.index("$$\\badmacro{x}$$") + 1)]
+    assert len(result.warnings) == 2
+
+
+def test_missing_citation_is_a_warning_with_its_line(site):
+    post = site.post("c.md", simple_post("C", body="Intro.\n\nSee @nobody2020.", extra="bibliography: [refs.bib]\n"))
+    shutil.copy(kBib, post.parent / "refs.bib")
+    result = build(site.root)
+    assert result.ok
+    assert [str(w).split(f"{post.name}:")[1] for w in result.warnings] == \
+        ["10: warning: citation @nobody2020 is not in the bibliography"]
+
+
+def test_warnings_survive_the_render_cache(site):
+    site.post("c.md", simple_post("C", body="See @fig-nothing."))
+    assert len(build(site.root).warnings) == 1
+    assert len(build(site.root).warnings) == 1
+
+
+def test_bibliography_outside_the_project_is_an_error(site, tmp_path):
+    outside = tmp_path / "elsewhere.bib"
+    shutil.copy(kBib, outside)
+    site.post("x/index.md", simple_post("X", extra=f"bibliography: ../../../{outside.name}\n"))
+    result = build(site.root)
+    assert not result.ok
+    assert "index.md:5: `bibliography`" in str(result.errors[0]) and "outside the project" in str(result.errors[0])
+
+
+def test_missing_bibliography_and_bad_toc_depth_are_errors(site):
+    site.post("x.md", simple_post("X", extra="bibliography: nope.bib\ntoc-depth: 9\n"))
+    result = build(site.root)
+    assert [e.line for e in result.errors] == [5] and "no such file 'nope.bib'" in str(result.errors[0])
+
+
+def test_csl_and_number_sections(site):
+    csl = site.root / "posts" / "y" / "numbers.csl"
+    csl.parent.mkdir(parents=True)
+    csl.write_text(kIeeeLikeCsl)
+    post = site.post("y/index.md", simple_post("Y", extra="bibliography: refs.bib\ncsl: numbers.csl\nnumber-sections: true\n",
+                                               body="## One\n\n## Two {#sec-two}\n\nSee @sec-two and @knuth1984."))
+    shutil.copy(kBib, post.parent / "refs.bib")
+    result = build(site.root)
+    assert result.ok, result.errors
+    page = site.read("posts/y/index.html")
+    assert '<span class="header-section-number">2</span>' in page and "Section\u00a02</a>" in page
+    assert "[1]" in page
+
+
+def test_cli_prints_warnings_and_still_succeeds(site, capsys, monkeypatch):
+    site.post("c.md", simple_post("C", body="See @tbl-gone."))
+    monkeypatch.chdir(site.root)
+    assert main(["build", "--root", str(site.root)]) == 0
+    assert "posts/c.md:7: warning: unresolved cross-reference @tbl-gone" in capsys.readouterr().err
+
+
+kIeeeLikeCsl = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Numbers</title><id>numbers</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation collapse="citation-number">
+    <sort><key variable="citation-number"/></sort>
+    <layout prefix="[" suffix="]" delimiter=","><text variable="citation-number"/></layout>
+  </citation>
+  <bibliography>
+    <layout><text variable="citation-number" prefix="[" suffix="] "/><text variable="title"/></layout>
+  </bibliography>
+</style>
+"""
