@@ -105,3 +105,12 @@ kIeeeLikeCsl = """<?xml version="1.0" encoding="utf-8"?>
   </bibliography>
 </style>
 """
+
+
+def test_check_reports_unresolved_references_and_cells_resolve_before_running(site):
+    site.post("a.qmd", simple_post("A", body="```{python}\n#| label: fig-plot\n#| echo: false\n#| fig-cap: A plot\n1\n```\n\n"
+                                             "See @fig-plot and @fig-nope."))
+    from coursenotes.check import check
+    _, problems = check(site.root)
+    assert [str(p).split("a.qmd:")[1] for p in problems] == \
+        ["14: warning: unresolved cross-reference @fig-nope: no figure, table, section or equation has the id #fig-nope"]

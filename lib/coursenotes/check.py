@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import unquote
 
+from coursenotes.check_render import render_problems
 from coursenotes.config import load_config
 from coursenotes.errors import CoursenotesError
 from coursenotes.fences import fence_blocks
@@ -174,4 +175,5 @@ def check(root: Path) -> tuple[list[Post], list[CoursenotesError]]:
     public, preview = Site([p for p in posts if not p.draft]), Site(posts)
     problems += tag_problems(posts)
     for post in posts: problems += date_problems(post) + meta_problems(post) + reference_problems(post, public, preview)
+    problems += render_problems(posts, config.root)     # cross-references, citations, math, as pandoc sees them
     return posts, sorted(problems, key=lambda e: (str(e.path or ""), e.line or 0))
