@@ -9,6 +9,7 @@ from pathlib import Path
 from coursenotes.errors import CoursenotesError, FrontMatterError, PostError
 from coursenotes.frontmatter import Source, cell_text, read_source
 from coursenotes.readtime import minutes_to_read, split_prose_code
+from coursenotes.shortcodes import expand_source
 from coursenotes.slugs import slugify, split_date_prefix
 
 kExtensions = (".qmd", ".md", ".ipynb")
@@ -114,7 +115,7 @@ def post_name(path: Path) -> str:
 
 def read_post(path: Path) -> Post:
     """A Post from its source file; FrontMatterError/PostError say what is wrong and where."""
-    src = read_source(path)
+    src = expand_source(read_source(path))         # include/meta/var shortcodes, before anything reads the body
     meta, lines = src.meta, src.key_lines
     title = meta.get("title")
     if title is None or not str(title).strip(): raise FrontMatterError("missing `title` in front matter", path, 1 if src.notebook is None else None)
