@@ -30,6 +30,7 @@ class Post:
     image: str = ""
     meta: dict = field(default_factory=dict, compare=False, repr=False)
     raw: Source | None = field(default=None, compare=False, repr=False)
+    display: object = field(default=None, compare=False, repr=False)   # frontdisplay.Display, set by the site build
 
     @property
     def url(self) -> str: return f"/posts/{self.slug}/"

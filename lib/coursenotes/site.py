@@ -13,6 +13,7 @@ from coursenotes.assets import mermaid_js, package_assets
 from coursenotes.config import SiteConfig, load_config
 from coursenotes.errors import CoursenotesError
 from coursenotes.feeds import atom_feed, sitemap
+from coursenotes.frontdisplay import with_display
 from coursenotes.images import fill_alt, first_image
 from coursenotes.pandoc_meta import post_pandoc_meta
 from coursenotes.posts import Post, discover
@@ -189,6 +190,8 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     config = load_config(root)
     out = Path(options.out).resolve() if options.out else config.root / "_site"
     posts, errors = discover(config.posts_dir)
+    posts, display_errors = with_display(posts)     # inline-Markdown titles, authors, date-format: one pandoc run
+    errors += display_errors
     visible = [p for p in posts if options.drafts or not p.draft]
     bodies, extra, render_errors, report = render_posts(visible, config, options)
     errors += render_errors
