@@ -4,6 +4,8 @@ into what texmath reads, for the coursenotes build (plain pandoc with --mathml; 
 
 - Plain-TeX fractions `{a \over b}`, `{n \choose k}`, `{a \atop b}` become `\frac{a}{b}`,
   `\binom{n}{k}` and `\genfrac{}{}{0pt}{}{a}{b}` (texmath has no infix fractions).
+- Plain-TeX font switches `{\bf x}`, `\rm softmax` (also `\it`, `\sf`, `\tt`, `\cal`) become
+  `\mathbf{x}`, `\mathrm{softmax}` up to the end of their group; `\hbox{..}` becomes `\text{..}`.
 - `\require{...}` (MathJax's extension loader: no meaning on the page) is dropped.
 Anything texmath still cannot read stays as TeX, and pandoc's warning about it becomes a
 `path:line` warning in the build. Under Quarto (MathJax or KaTeX in the browser) this does nothing.
@@ -11,6 +13,8 @@ docs/quarto-fidelity-refs.md says why the build uses MathML.
 ]]
 
 local kInfix = { over = '\\frac{%s}{%s}', choose = '\\binom{%s}{%s}', atop = '\\genfrac{}{}{0pt}{}{%s}{%s}' }
+local kSwitches = { rm = 'mathrm', bf = 'mathbf', it = 'mathit', sf = 'mathsf', tt = 'mathtt', cal = 'mathcal' }
+local kRenamed = { hbox = 'text' }
 
 --- The `quarto` Lua API under Quarto, nil under plain pandoc.
 local function quarto_api()
@@ -45,6 +49,13 @@ local function rewrite_part(text)
       if name and kInfix[name] and left == nil then
         left = { table.concat(out), name }
         out = {}
+        i = i + 1 + #name
+      elseif name and kSwitches[name] and left == nil then
+        -- a switch sets the rest of its group: `\bf x y` is `\mathbf{x y}`
+        local rest = rewrite_part((text:sub(i + 1 + #name):gsub('^%s+', '')))
+        return table.concat(out) .. '\\' .. kSwitches[name] .. '{' .. rest .. '}'
+      elseif name and kRenamed[name] then
+        out[#out + 1] = '\\' .. kRenamed[name]
         i = i + 1 + #name
       else
         local token = name and ('\\' .. name) or text:sub(i, i + 1)
@@ -92,8 +103,10 @@ end
 local function math(el)
   local text = el.text:gsub('\\require%s*{[^}]*}', '')
   local has_infix = false
-  for name in pairs(kInfix) do
-    if text:find('\\' .. name .. '%f[^%a]') then has_infix = true end
+  for _, names in ipairs({ kInfix, kSwitches, kRenamed }) do
+    for name in pairs(names) do
+      if text:find('\\' .. name .. '%f[^%a]') then has_infix = true end
+    end
   end
   if has_infix then text = rewrite(text) end
   if text == el.text then return nil end
