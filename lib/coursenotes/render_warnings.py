@@ -13,7 +13,7 @@ from coursenotes.errors import CoursenotesError
 
 FILTER_PREFIX = "coursenotes-warning\t"             # written by _extensions/coursenotes/*.lua
 CITATION = re.compile(r"^\[WARNING\] Citeproc: citation (\S+) not found", re.M)
-MATH = re.compile(r"^\[WARNING\] Could not convert TeX math (.*?), rendering as TeX:\n(.*?)(?=^\[|\Z)", re.M | re.S)
+MATH = re.compile(r"^\[WARNING\] Could not convert TeX math\s(.*?), rendering as TeX:\n(.*?)(?=^\S|\Z)", re.M | re.S)
 MATH_REASON = re.compile(r"^\s*(unexpected .*|.*(?:expecting|error).*)$", re.M)
 
 
