@@ -46,3 +46,17 @@ def test_infix_fraction_renders_without_warning():
     done = golden.run("math")
     assert "Could not convert" not in done.stderr and 'class="math' not in done.stdout
     assert done.stdout.count("<mfrac") >= 4
+
+
+def test_crossref_options_apply_and_unknown_ones_are_reported():
+    done = golden.run("crossref-options")
+    assert "<figcaption>Fig.\u00a01— Shapes</figcaption>" in done.stdout and ">fig.\u00a01</a>" in done.stdout
+    assert "coursenotes-warning\tcrossref:\tcrossref option `fig-labels` is not supported" in done.stderr
+
+
+def test_ref_hyperlink_false_gives_plain_text(tmp_path):
+    post = tmp_path / "p.md"
+    post.write_text("---\ncrossref:\n  ref-hyperlink: false\n---\n\n![A](a.png){#fig-a}\n\nSee @fig-a.\n")
+    done = subprocess.run([pypandoc.get_pandoc_path(), "-t", "html5", f"--lua-filter={kExtension / 'crossref.lua'}", str(post)],
+                          capture_output=True, text=True)
+    assert "<p>See Figure\u00a01.</p>" in done.stdout

@@ -114,3 +114,12 @@ def test_check_reports_unresolved_references_and_cells_resolve_before_running(si
     _, problems = check(site.root)
     assert [str(p).split("a.qmd:")[1] for p in problems] == \
         ["14: warning: unresolved cross-reference @fig-nope: no figure, table, section or equation has the id #fig-nope"]
+
+
+def test_crossref_options_from_front_matter(site):
+    site.post("o.md", simple_post("O", extra="crossref:\n  fig-prefix: Fig.\n  chapters: true\n",
+                                  body="![A](a.png){#fig-a}\n\nSee @fig-a."))
+    result = build(site.root)
+    assert result.ok and ">Fig.\u00a01</a>" in site.read("posts/o/index.html")
+    assert [str(w).split("o.md:")[1] for w in result.warnings] == \
+        ["5: warning: crossref option `chapters` is not supported by the coursenotes build and is ignored"]

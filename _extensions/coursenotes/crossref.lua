@@ -16,13 +16,17 @@ Under plain pandoc it does what Quarto's crossref filters do for HTML
   `[see @fig-x]`: the prefix replaces "Figure").
 - An unknown `@fig-x` is shown as Quarto shows it (bold `?@fig-x`) and reported on stderr as
   `coursenotes-warning<TAB>@fig-x<TAB>message`; the build turns it into a `path:line` warning.
-Citations (`@knuth`, any id without a cross-reference prefix) are left for --citeproc.
+- Front matter `crossref:` options `fig-title`, `tbl-title` (caption titles), `fig-prefix`,
+  `tbl-prefix`, `sec-prefix`, `eq-prefix` (reference text), `title-delim` and `ref-hyperlink` work
+  as in Quarto; any other `crossref:` option is reported as ignored.
+Citations (`@knuth`, any id without a cross-reference prefix) are left for references.lua.
 ]]
 
 local kWarningPrefix = 'coursenotes-warning'
 local kNbsp = '\u{a0}'
 local kRefDelim = ','
 local kTitles = { fig = 'Figure', tbl = 'Table', sec = 'Section', eq = 'Equation' }
+local kOptions = { 'fig-title', 'tbl-title', 'fig-prefix', 'tbl-prefix', 'sec-prefix', 'eq-prefix', 'title-delim', 'ref-hyperlink' }
 -- Quarto's reserved prefixes (docs/authoring/cross-references): an unknown id with one of these
 -- is an unresolved reference, never a citation.
 local kReservedPrefixes = {
@@ -62,6 +66,14 @@ local counters = { fig = 0, tbl = 0, eq = 0, sec = 0 }
 local sections = { 0, 0, 0, 0, 0, 0, 0 }
 local top_level = kMaxLevel       -- the highest heading level present (1 for `#`), as Quarto's maxHeading
 local number_sections = false
+local options = { ['title-delim'] = ':', ['ref-hyperlink'] = true }   -- front matter `crossref:`
+
+--- A `crossref:` option, or the default ("Figure" for fig-title and fig-prefix).
+local function option(name, kind)
+  local value = options[kind and (kind .. '-' .. name) or name]
+  if value ~= nil then return value end
+  return kTitles[kind]
+end
 
 --- The next number for a kind, recorded for the id.
 local function add_entry(id, kind)
@@ -84,7 +96,7 @@ end
 
 --- The "Figure 1: " inlines put before a caption.
 local function caption_prefix(kind, number)
-  return { pandoc.Str(kTitles[kind] .. kNbsp .. number .. ':'), pandoc.Space() }
+  return { pandoc.Str(option('title', kind) .. kNbsp .. number .. option('title-delim')), pandoc.Space() }
 end
 
 --- A Caption (Figure or Table) with the prefix added to its first block.
@@ -187,11 +199,12 @@ local function reference_inlines(citation, entry)
     ref:extend(citation.prefix)
     ref:insert(pandoc.Str(kNbsp))
   elseif citation.mode ~= pandoc.SuppressAuthor then
-    local title = kTitles[kind]
+    local title = option('prefix', kind)
     if citation.id:match('^%u') then title = title:sub(1, 1):upper() .. title:sub(2) end
     ref:insert(pandoc.Str(title .. kNbsp))
   end
   ref:insert(pandoc.Str(entry.number))
+  if not option('ref-hyperlink') then return ref end
   return pandoc.Link(ref, '#' .. citation.id:sub(1, 1):lower() .. citation.id:sub(2), '', pandoc.Attr('', { 'quarto-xref' }))
 end
 
@@ -205,7 +218,7 @@ local function cite(el)
       local id = citation.id:sub(1, 1):lower() .. citation.id:sub(2)
       local entry = entries[id]
       if entry and kTitles[entry.kind] then
-        refs:insert(reference_inlines(citation, entry))
+        refs:extend(pandoc.Inlines(reference_inlines(citation, entry)))
       else
         warn('@' .. citation.id, 'unresolved cross-reference @' .. citation.id
           .. ': no figure, table, section or equation has the id #' .. id)
@@ -220,6 +233,16 @@ end
 --- Read the options this filter takes from metadata (the build passes `-M number-sections=true`).
 local function read_meta(meta)
   number_sections = meta['number-sections'] == true
+  if type(meta.crossref) ~= 'table' then return end
+  for key, value in pairs(meta.crossref) do
+    if not pandoc.List(kOptions):includes(key) then
+      warn('crossref:', 'crossref option `' .. key .. '` is not supported by the coursenotes build and is ignored')
+    elseif key == 'ref-hyperlink' then
+      options[key] = value == true or pandoc.utils.stringify(value) == 'true'
+    else
+      options[key] = pandoc.utils.stringify(value)
+    end
+  end
 end
 
 --- Find the document's top heading level before numbering (Quarto's maxHeading).
