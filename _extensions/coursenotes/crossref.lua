@@ -233,8 +233,16 @@ end
 --- Read the options this filter takes from metadata (the build passes `-M number-sections=true`).
 local function read_meta(meta)
   number_sections = meta['number-sections'] == true
-  if type(meta.crossref) ~= 'table' then return end
-  for key, value in pairs(meta.crossref) do
+  -- `crossref:` as front matter (a mapping), or as the build passes it (`-M crossref-fig-prefix=Fig.`)
+  local given = {}
+  if type(meta.crossref) == 'table' then
+    for key, value in pairs(meta.crossref) do given[key] = value end
+  end
+  for key, value in pairs(meta) do
+    local name = key:match('^crossref%-(.+)$')
+    if name then given[name] = value end
+  end
+  for key, value in pairs(given) do
     if not pandoc.List(kOptions):includes(key) then
       warn('crossref:', 'crossref option `' .. key .. '` is not supported by the coursenotes build and is ignored')
     elseif key == 'ref-hyperlink' then

@@ -2,11 +2,10 @@
 
 The build splits front matter off before pandoc (its reader has no `yaml_metadata_block`), so
 the keys the Lua filters and pandoc need travel as arguments: `bibliography` and `csl` (paths
-from the post's folder, kept inside the project), `number-sections`, `crossref`, `toc-depth`.
+from the post's folder, kept inside the project), `number-sections`, `crossref` options, `toc-depth`.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +56,9 @@ def pandoc_meta(meta: dict, key_lines: dict, source: Path, root: Path) -> Pandoc
     crossref = meta.get("crossref")
     if crossref is not None and not isinstance(crossref, dict):
         raise FrontMatterError("`crossref` must be a mapping of options (fig-title: Fig., ...)", source, key_lines.get("crossref"))
-    if crossref: args.append("--metadata=crossref:" + json.dumps(crossref, default=str))   # JSON is YAML, as -M reads it
+    # -M takes only strings and booleans, so each option travels as its own `crossref-<option>` key.
+    for key, value in (crossref or {}).items():
+        args.append(f"--metadata=crossref-{key}=" + (str(value).lower() if isinstance(value, bool) else str(value)))
     args += toc_depth(meta.get("toc-depth"), source, key_lines.get("toc-depth"))
     return PandocMeta(tuple(args), tuple(files))
 
