@@ -11,7 +11,7 @@ Under plain pandoc it does what Quarto's crossref filters do for HTML
 - `$$ ... $$ {#eq-x}` becomes a span with that id; the equation gets `\qquad(1)` as Quarto
   writes it for MathML output.
 - Headings are numbered the way Quarto numbers them; with `number-sections: true` the number is
-  shown in the heading (`<span class="header-section-number">`).
+  shown in the heading (`<span class="header-section-number">`), down to `number-depth`.
 - `@fig-x` becomes a link "Figure 1" (`@Fig-x`: capitalised, `[-@fig-x]`: the number only,
   `[see @fig-x]`: the prefix replaces "Figure").
 - An unknown `@fig-x` is shown as Quarto shows it (bold `?@fig-x`) and reported on stderr as
@@ -66,6 +66,7 @@ local counters = { fig = 0, tbl = 0, eq = 0, sec = 0 }
 local sections = { 0, 0, 0, 0, 0, 0, 0 }
 local top_level = kMaxLevel       -- the highest heading level present (1 for `#`), as Quarto's maxHeading
 local number_sections = false
+local number_depth = kMaxLevel
 local options = { ['title-delim'] = ':', ['ref-hyperlink'] = true }   -- front matter `crossref:`
 
 --- A `crossref:` option, or the default ("Figure" for fig-title and fig-prefix).
@@ -125,7 +126,7 @@ local function header(el)
     add_entry(el.identifier, 'sec')
     entries[el.identifier].number = number
   end
-  if not number_sections then return nil end
+  if not number_sections or level > number_depth then return nil end
   el.content:insert(1, pandoc.Space())
   el.content:insert(1, pandoc.Span({ pandoc.Str(number) }, pandoc.Attr('', { 'header-section-number' })))
   return el
@@ -233,6 +234,10 @@ end
 --- Read the options this filter takes from metadata (the build passes `-M number-sections=true`).
 local function read_meta(meta)
   number_sections = meta['number-sections'] == true
+  number_depth = tonumber(pandoc.utils.stringify(meta['number-depth'] or '')) or kMaxLevel
+  if meta['number-offset'] ~= nil then
+    warn('number-offset', '`number-offset` is not supported by the coursenotes build and is ignored')
+  end
   -- `crossref:` as front matter (a mapping), or as the build passes it (`-M crossref-fig-prefix=Fig.`)
   local given = {}
   if type(meta.crossref) == 'table' then

@@ -53,6 +53,8 @@ def pandoc_meta(meta: dict, key_lines: dict, source: Path, root: Path) -> Pandoc
             args.append(f"--metadata={key}:{path}")
             files.append(path)
     if meta.get("number-sections") is True: args.append("--metadata=number-sections:true")
+    for key in ("number-depth", "number-offset"):     # read (or reported as unsupported) by crossref.lua
+        if meta.get(key) is not None: args.append(f"--metadata={key}={meta[key]}")
     crossref = meta.get("crossref")
     if crossref is not None and not isinstance(crossref, dict):
         raise FrontMatterError("`crossref` must be a mapping of options (fig-title: Fig., ...)", source, key_lines.get("crossref"))
