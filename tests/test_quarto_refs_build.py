@@ -123,3 +123,18 @@ def test_crossref_options_from_front_matter(site):
     assert result.ok and ">Fig.\u00a01</a>" in site.read("posts/o/index.html")
     assert [str(w).split("o.md:")[1] for w in result.warnings] == \
         ["5: warning: crossref option `chapters` is not supported by the coursenotes build and is ignored"]
+
+
+def test_quarto_features_fragment_renders_without_warnings(site):
+    """posts/2024-12-01-quarto-features/_refs-section.md, included in a post as the features post will."""
+    folder = REPO / "posts" / "2024-12-01-quarto-features"
+    dest = site.root / "posts" / folder.name
+    shutil.copytree(folder, dest)
+    shutil.copy(REPO / "_variables.yml", site.root / "_variables.yml")
+    (dest / "index.qmd").write_text("---\ntitle: Features\ndate: 2024-12-01\nbibliography: references.bib\n"
+                                    "execute:\n  enabled: false\n---\n\n{{< include _refs-section.md >}}\n")
+    result = build(site.root)
+    assert result.ok and result.warnings == [], (result.errors, result.warnings)
+    page = site.read("posts/quarto-features/index.html")
+    assert "?@" not in page and 'class="math' not in page and "{{<" not in page
+    assert page.count('class="quarto-xref"') >= 10 and page.count('class="csl-entry"') == 4
