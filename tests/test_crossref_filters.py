@@ -7,7 +7,7 @@ from pathlib import Path
 import pypandoc
 import pytest
 
-from test_lua_filters import golden
+from tests.test_lua_filters import golden
 
 kExtension = Path(__file__).resolve().parents[1] / "_extensions" / "coursenotes"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import REPO, simple_post
+from tests.conftest import REPO, simple_post
 
 from coursenotes.cli import main
 from coursenotes.site import build

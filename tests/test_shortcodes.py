@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import simple_post
+from tests.conftest import simple_post
 
 from coursenotes.notebook import to_notebook
 from coursenotes.posts import read_post
