@@ -138,3 +138,13 @@ def test_quarto_features_fragment_renders_without_warnings(site):
     page = site.read("posts/quarto-features/index.html")
     assert "?@" not in page and 'class="math' not in page and "{{<" not in page
     assert page.count('class="quarto-xref"') >= 10 and page.count('class="csl-entry"') == 4
+
+
+def test_nocite_lists_uncited_works_and_unsupported_keys_warn(site):
+    post = site.post("n/index.md", simple_post("N", extra="bibliography: refs.bib\nnocite: |\n  @knuth1984\nabstract: Short.\n",
+                                               body="No citations in the text."))
+    shutil.copy(kBib, post.parent / "refs.bib")
+    result = build(site.root)
+    assert result.ok and 'id="ref-knuth1984"' in site.read("posts/n/index.html")
+    assert [str(w).split("index.md:")[1] for w in result.warnings] == \
+        ["8: warning: `abstract` is not supported by the coursenotes build: the abstract is not shown"]

@@ -30,6 +30,9 @@ local function pandoc_doc(doc)
   if doc.meta.bibliography == nil and doc.meta.references == nil then return nil end
   local placed = has_refs_div(doc.blocks)
   doc.meta['link-citations'] = true
+  if type(doc.meta.nocite) == 'string' then   -- `nocite: "@a, @b"` passed by the build as a string
+    doc.meta.nocite = pandoc.utils.blocks_to_inlines(pandoc.read(doc.meta.nocite, 'markdown').blocks)
+  end
   doc = pandoc.utils.citeproc(doc)
   if placed then return doc end
   local last = doc.blocks[#doc.blocks]

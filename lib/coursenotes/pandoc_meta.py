@@ -12,14 +12,20 @@ from pathlib import Path
 from coursenotes.errors import FrontMatterError
 
 PATH_KEYS = ("bibliography", "csl")
+# Quarto front matter this build does not show: each is a `path:line` warning instead of silence.
+UNSUPPORTED = {"abstract": "the abstract is not shown", "citation": "no \"cite this page\" block is made",
+               "citation-location": "references are listed at the end", "cite-method": "citations always go through citeproc",
+               "doi": "the DOI is not shown", "license": "the license is not shown", "copyright": "the copyright is not shown",
+               "funding": "funding is not shown", "affiliations": "affiliations are not shown"}
 BIBLIOGRAPHY_TYPES = (".bib", ".bibtex", ".json", ".yaml", ".yml", ".ris")
 
 
 @dataclass(frozen=True)
 class PandocMeta:
-    """Extra pandoc arguments for one post, and the files they name (their content is part of the cache key)."""
+    """Extra pandoc arguments for one post, the files they name (their content is part of the cache key), and warnings."""
     args: tuple[str, ...] = ()
     files: tuple[Path, ...] = ()
+    warnings: tuple[tuple[str, str], ...] = ()     # (needle, message), as render_warnings reads them
 
 
 def meta_path(value, key: str, source: Path, root: Path, line: int | None) -> Path:
@@ -61,8 +67,11 @@ def pandoc_meta(meta: dict, key_lines: dict, source: Path, root: Path) -> Pandoc
     # -M takes only strings and booleans, so each option travels as its own `crossref-<option>` key.
     for key, value in (crossref or {}).items():
         args.append(f"--metadata=crossref-{key}=" + (str(value).lower() if isinstance(value, bool) else str(value)))
+    if meta.get("nocite"): args.append(f"--metadata=nocite={meta['nocite']}")    # references.lua reads the @keys
     args += toc_depth(meta.get("toc-depth"), source, key_lines.get("toc-depth"))
-    return PandocMeta(tuple(args), tuple(files))
+    warnings = tuple((f"{key}:", f"`{key}` is not supported by the coursenotes build: {why}")
+                     for key, why in UNSUPPORTED.items() if key in meta)
+    return PandocMeta(tuple(args), tuple(files), warnings)
 
 
 def post_pandoc_meta(post, root: Path) -> PandocMeta | FrontMatterError:

@@ -62,12 +62,12 @@ def render_markdown(markdown: str, root: Path, source: Path, meta: PandocMeta = 
     if proc.returncode != 0:
         msg = proc.stderr.decode(errors="replace").strip().splitlines() or [f"pandoc exited {proc.returncode}"]
         raise RenderError(f"pandoc: {msg[0]}", source)
-    return split_toc(proc.stdout.decode(), tuple(parsed(proc.stderr.decode(errors="replace"))))
+    return split_toc(proc.stdout.decode(), tuple(parsed(proc.stderr.decode(errors="replace"))) + meta.warnings)
 
 
 def render_key(markdown: str, root: Path, meta: PandocMeta = PandocMeta()) -> str:
     """Hash of everything pandoc's output depends on: its arguments, filters, template, the input and the files it names."""
-    h = hashlib.sha256("\0".join(pandoc_args(root) + list(meta.args)).encode())
+    h = hashlib.sha256("\0".join(pandoc_args(root) + list(meta.args) + [m for w in meta.warnings for m in w]).encode())
     for path in [kTemplate, Path(pandoc_path()), *filters(root), *meta.files]:
         stat = path.stat()                    # the binary by size and time: hashing 200 MB each build is slow
         h.update(path.read_bytes() if path.suffix in (".lua", ".html") or path in meta.files else f"{stat.st_size}:{stat.st_mtime_ns}".encode())
