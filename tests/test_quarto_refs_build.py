@@ -148,3 +148,10 @@ def test_nocite_lists_uncited_works_and_unsupported_keys_warn(site):
     assert result.ok and 'id="ref-knuth1984"' in site.read("posts/n/index.html")
     assert [str(w).split("index.md:")[1] for w in result.warnings] == \
         ["8: warning: `abstract` is not supported by the coursenotes build: the abstract is not shown"]
+
+
+def test_check_reports_front_matter_the_page_cannot_show(site):
+    site.post("d.md", simple_post("D", extra="date-format: 7\n"))
+    from coursenotes.check import check
+    _, problems = check(site.root)
+    assert [str(p).split("d.md:")[1][:20] for p in problems] == ["5: `date-format` mus"]

@@ -1,8 +1,8 @@
 """`coursenotes check`'s render pass: each post through pandoc and the Lua filters, code not run.
 
 Unresolved cross-references, citations missing from the bibliography, equations that cannot be
-rendered and bad `bibliography`/`csl`/`toc-depth` values are problems here, as they are warnings
-(or errors) in a build.
+rendered, bad `bibliography`/`csl`/`toc-depth` values and front matter the page cannot show
+(`author`, `date-format`, `toc`) are problems here, as they are warnings (or errors) in a build.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from coursenotes.errors import CoursenotesError
 from coursenotes.execopts import code_cells
+from coursenotes.frontdisplay import with_display
 from coursenotes.notebook import to_notebook
 from coursenotes.outputs import cell_options, notebook_markdown
 from coursenotes.pandoc_meta import post_pandoc_meta
@@ -36,7 +37,7 @@ def check_markdown(post: Post) -> str:
 
 def render_problems(posts: list[Post], root: Path) -> list[CoursenotesError]:
     """Every render warning and per-post pandoc setting error, for all posts (pandoc runs in parallel, cached)."""
-    problems, items = [], []
+    problems, items = list(with_display(posts)[1]), []
     for post in posts:
         meta = post_pandoc_meta(post, root)
         if isinstance(meta, CoursenotesError): problems.append(meta); continue
