@@ -114,10 +114,8 @@ end
 
 --- Headings: Quarto's numbering, shown when `number-sections` is on; `#sec-` ids indexed.
 local function header(el)
-  if el.classes:includes('unnumbered') then
-    if ref_type(el.identifier) == 'sec' then add_entry(el.identifier, 'sec') end
-    return nil
-  end
+  -- As Quarto: an unnumbered heading has no number to show, so `@sec-` cannot refer to it.
+  if el.classes:includes('unnumbered') then return nil end
   local level = math.min(el.level, kMaxLevel)
   for i = level + 1, kMaxLevel do sections[i] = 0 end
   sections[level] = sections[level] + 1
