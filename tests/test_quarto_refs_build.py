@@ -155,3 +155,19 @@ def test_check_reports_front_matter_the_page_cannot_show(site):
     from coursenotes.check import check
     _, problems = check(site.root)
     assert [str(p).split("d.md:")[1][:20] for p in problems] == ["5: `date-format` mus"]
+
+
+def test_csl_json_bibliography(site):
+    refs = '[{"id": "lecun1998", "type": "article-journal", "title": "Gradient-based learning applied to document recognition",' \
+           ' "author": [{"family": "LeCun", "given": "Yann"}], "issued": {"date-parts": [[1998]]}}]'
+    post = site.post("j/index.md", simple_post("J", extra="bibliography: refs.json\n", body="See @lecun1998."))
+    (post.parent / "refs.json").write_text(refs)
+    result = build(site.root)
+    assert result.ok and not result.warnings
+    page = site.read("posts/j/index.html")
+    assert 'href="#ref-lecun1998"' in page and "Gradient-based learning applied to document recognition" in page
+
+
+def test_preview_watches_variables():
+    from coursenotes.preview import kWatched
+    assert "_variables.yml" in kWatched

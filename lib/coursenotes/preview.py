@@ -19,7 +19,7 @@ from coursenotes.config import kQuartoFile, load_config
 from coursenotes.errors import CoursenotesError
 
 kVersionPath = "/__coursenotes/version"
-kWatched = ("posts", kQuartoFile, "_extensions")
+kWatched = ("posts", kQuartoFile, "_extensions", "_variables.yml")   # the last feeds {{< var >}}
 kIgnoredParts = {"__pycache__", ".ipynb_checkpoints", "_freeze", ".jupyter_cache"}
 # Injected into every HTML page the preview serves (never into the built files): polls the
 # build version, reloads when it changes, and shows the last build's errors in a banner.
@@ -120,7 +120,7 @@ def serve(folder: Path, port: int, state: PreviewState, host: str = "127.0.0.1")
 
 
 def watched_paths(root: Path) -> list[Path]:
-    """posts/, _quarto.yml and _extensions/ where they exist."""
+    """posts/, _quarto.yml, _extensions/ and _variables.yml where they exist."""
     return [root / name for name in kWatched if (root / name).exists()]
 
 
