@@ -165,7 +165,7 @@ def test_csl_json_bibliography(site):
     result = build(site.root)
     assert result.ok and not result.warnings
     page = site.read("posts/j/index.html")
-    assert 'href="#ref-lecun1998"' in page and "Gradient-based learning applied to document recognition" in page
+    assert 'href="#ref-lecun1998"' in page and "gradient-based learning applied to document recognition" in page.lower()
 
 
 def test_preview_watches_variables():
