@@ -256,16 +256,22 @@ local function read_meta(meta)
   end
 end
 
---- Find the document's top heading level before numbering (Quarto's maxHeading).
-local function find_top_level(doc)
-  doc:walk({ Header = function(h) top_level = math.min(top_level, h.level) end })
-  return nil
+--- The whole document in one pass over a Lua copy: options, numbering (top down), then references.
+local function pandoc_doc(doc)
+  read_meta(doc.meta)
+  local display_math = false
+  doc:walk({
+    Header = function(h) top_level = math.min(top_level, h.level) end,
+    Math = function(m) display_math = display_math or m.mathtype == 'DisplayMath' end,
+  })
+  local numbering = { traverse = 'topdown', Header = header, Figure = figure, Table = tbl, Div = div }
+  -- Looking for `{#eq-}` means visiting every paragraph's inlines: only when there is display math.
+  if display_math then numbering.Para, numbering.Plain = para, para end
+  doc = doc:walk(numbering)
+  return doc:walk({ Cite = cite })
 end
 
 if quarto_api() ~= nil or not FORMAT:match('html') then return {} end
 
-return {
-  { Meta = read_meta, Pandoc = find_top_level },
-  { traverse = 'topdown', Header = header, Figure = figure, Table = tbl, Div = div, Para = para, Plain = para },
-  { Cite = cite },
-}
+-- One Pandoc function: the document crosses into Lua once, not once per pass.
+return { { Pandoc = pandoc_doc } }
