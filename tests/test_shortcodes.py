@@ -84,3 +84,13 @@ def test_notebook_markdown_cells_are_expanded(site):
     path = site.root / "posts" / "n.ipynb"
     path.write_text(json.dumps(nb))
     assert read_post(path).raw.notebook["cells"][0]["source"] == "Level 3"
+
+
+def test_meta_and_var_in_title_and_description(site):
+    (site.root / "_variables.yml").write_text("course: Practical Deep Learning\n")
+    post = read_post(site.post("t.md", simple_post("{{< var course >}}: lesson 2", extra="description: 'Notes on {{< meta title >}}'\n")))
+    assert post.title == "Practical Deep Learning: lesson 2"
+    assert post.description == "Notes on Practical Deep Learning: lesson 2"
+    with pytest.raises(ShortcodeError) as info:
+        read_post(site.post("u.md", simple_post("{{< var nope >}}")))
+    assert info.value.line == 2

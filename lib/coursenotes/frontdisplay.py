@@ -57,7 +57,7 @@ def render_inline(texts: list[str]) -> list[str]:
     """Each Markdown text as inline HTML, in one pandoc run."""
     if not texts: return []
     doc = "".join(f'::: {{#f{i}}}\n{one_line(t) or " "}\n:::\n\n' for i, t in enumerate(texts))
-    try: proc = subprocess.run([pandoc_path(), "-f", READER, "-t", "html5", "--wrap=none"], input=doc.encode(),
+    try: proc = subprocess.run([pandoc_path(), "-f", READER, "-t", "html5", "--wrap=none", "--mathml"], input=doc.encode(),
                                capture_output=True, timeout=120)
     except subprocess.TimeoutExpired: raise RenderError("pandoc took over 120 s on the posts' titles") from None
     if proc.returncode: raise RenderError(f"pandoc on the posts' titles: {proc.stderr.decode(errors='replace').strip()}")

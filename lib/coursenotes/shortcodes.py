@@ -28,6 +28,7 @@ LEFT_FOR_FILTERS = ("video", "kbd", "pagebreak")   # drawn by the Lua filters in
 VARIABLES_FILE = "_variables.yml"
 PROJECT_FILE = "_quarto.yml"
 MAX_DEPTH = 10                                     # includes nested deeper than this are a cycle
+SHOWN_FIELDS = ("title", "subtitle", "description")
 
 
 class ShortcodeError(PostError):
@@ -156,9 +157,20 @@ def expand_text(text: str, path: Path, first_line: int | None, ctx: Context) -> 
     return "\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 
+def expand_meta(src: Source, ctx: Context) -> dict:
+    """Front matter with `meta`/`var` shortcodes expanded in the fields a page shows (Quarto expands them there too)."""
+    meta = dict(src.meta)
+    for key in SHOWN_FIELDS:
+        if isinstance(meta.get(key), str) and "{{<" in meta[key]:
+            meta[key] = expand_plain(meta[key], replace(ctx, meta=meta), (src.path, src.key_lines.get(key)))
+    return meta
+
+
 def expand_source(src: Source, root: Path | None = None) -> Source:
-    """A post's Source with shortcodes expanded in its body (or its notebook's markdown cells)."""
+    """A post's Source with shortcodes expanded in its body (or its notebook's markdown cells) and shown fields."""
     ctx = Context(src.meta, (root or project_root(src.path)).resolve(), (src.path.resolve(),))
+    src = replace(src, meta=expand_meta(src, ctx))
+    ctx = replace(ctx, meta=src.meta)             # `{{< meta title >}}` in the body shows the expanded title
     if src.notebook is None: return replace(src, body=expand_text(src.body, src.path, src.body_line, ctx))
     cells = [dict(c, source=expand_text(cell_text(c), src.path, None, ctx)) if c.get("cell_type") == "markdown" else c
              for c in src.notebook.get("cells", [])]
