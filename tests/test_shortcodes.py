@@ -94,3 +94,8 @@ def test_meta_and_var_in_title_and_description(site):
     with pytest.raises(ShortcodeError) as info:
         read_post(site.post("u.md", simple_post("{{< var nope >}}")))
     assert info.value.line == 2
+
+
+def test_include_in_title_is_an_error(site):
+    with pytest.raises(ShortcodeError, match="`title` cannot include a file"):
+        read_post(site.post("i.md", simple_post("{{< include _x.md >}}")))

@@ -162,6 +162,8 @@ def expand_meta(src: Source, ctx: Context) -> dict:
     meta = dict(src.meta)
     for key in SHOWN_FIELDS:
         if isinstance(meta.get(key), str) and "{{<" in meta[key]:
+            if re.search(r"\{\{<\s*include\s", meta[key]):
+                raise ShortcodeError(f"`{key}` cannot include a file: include works in the body", src.path, src.key_lines.get(key))
             meta[key] = expand_plain(meta[key], replace(ctx, meta=meta), (src.path, src.key_lines.get(key)))
     return meta
 
