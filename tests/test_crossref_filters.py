@@ -13,7 +13,8 @@ kExtension = Path(__file__).resolve().parents[1] / "_extensions" / "coursenotes"
 
 
 def test_new_cases_are_golden_tested():
-    assert {"crossref", "crossref-numbered", "crossref-unresolved", "math", "cite", "cite-refs-div"} <= set(golden.cases())
+    assert {"crossref", "crossref-numbered", "crossref-unresolved", "crossref-options", "crossref-diagram", "math", "cite",
+            "cite-refs-div"} <= set(golden.cases())
 
 
 def test_unresolved_reference_is_reported_on_stderr():

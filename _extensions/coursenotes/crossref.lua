@@ -5,9 +5,10 @@ Quarto numbers and resolves cross-references itself, so under Quarto this filter
 Under plain pandoc it does what Quarto's crossref filters do for HTML
 (quarto-cli src/resources/filters/crossref/: sections.lua, equations.lua, refs.lua, format.lua):
 
-- `#fig-` ids on figures (`![cap](x.png){#fig-x}`, or a `.cell` div labelled `fig-x` whose
-  output has a caption) and `#tbl-` ids on tables (`: Caption {#tbl-x}`) are numbered in
-  document order; the caption gets the prefix "Figure 1: " / "Table 1: ".
+- `#fig-` ids on figures (`![cap](x.png){#fig-x}`, a `.cell` div labelled `fig-x` whose output
+  has a caption, or a mermaid diagram labelled `fig-x`) and `#tbl-` ids on tables
+  (`: Caption {#tbl-x}`) are numbered in document order; the caption gets the prefix
+  "Figure 1: " / "Table 1: ".
 - `$$ ... $$ {#eq-x}` becomes a span with that id; the equation gets `\qquad(1)` as Quarto
   writes it for MathML output.
 - Headings are numbered the way Quarto numbers them; with `number-sections: true` the number is
@@ -160,6 +161,17 @@ local function div(el)
   return el
 end
 
+--- A mermaid diagram labelled `fig-` (coursenotes.lua, which runs first, made it a raw `<figure class="diagram">`).
+local function raw_block(el)
+  if el.format ~= 'html' then return nil end
+  local id = el.text:match('^<figure class="diagram" id="(fig%-[^"]+)">')
+  if id == nil then return nil end
+  local number = add_entry(id, 'fig')
+  local prefix = option('title', 'fig') .. kNbsp .. number .. option('title-delim') .. ' '
+  el.text = el.text:gsub('<figcaption>', function() return '<figcaption>' .. prefix:gsub('&', '&amp;'):gsub('<', '&lt;') end, 1)
+  return el
+end
+
 --- The text of an attribute block that pandoc split into several inlines (`{#eq-x}` is usually one Str).
 local function equation_label(inlines, i)
   local first = inlines[i]
@@ -264,7 +276,7 @@ local function pandoc_doc(doc)
     Header = function(h) top_level = math.min(top_level, h.level) end,
     Math = function(m) display_math = display_math or m.mathtype == 'DisplayMath' end,
   })
-  local numbering = { traverse = 'topdown', Header = header, Figure = figure, Table = tbl, Div = div }
+  local numbering = { traverse = 'topdown', Header = header, Figure = figure, Table = tbl, Div = div, RawBlock = raw_block }
   -- Looking for `{#eq-}` means visiting every paragraph's inlines: only when there is display math.
   if display_math then numbering.Para, numbering.Plain = para, para end
   doc = doc:walk(numbering)
