@@ -204,5 +204,5 @@ def test_quarto_mermaid_cell_options_become_id_and_caption(site):
     site.post("m/index.qmd", '---\ntitle: M\n---\n\n```{mermaid}\n%%| label: fig-flow\n%%| fig-cap: "Data & flow"\nflowchart LR\n  A --> B\n```\n')
     assert build(site.root, BuildOptions(extra={"execute": False})).ok
     page = site.read("posts/m/index.html")
-    assert '<figure class="diagram" id="fig-flow">' in page and "<figcaption>Data &amp; flow</figcaption>" in page
+    assert '<figure class="diagram" id="fig-flow">' in page and "<figcaption>Figure\u00a01: Data &amp; flow</figcaption>" in page
     assert "%%|" not in page and "A --&gt; B" in page
