@@ -222,5 +222,8 @@ def test_quarto_mermaid_cell_options_become_id_and_caption(site):
     )
     assert build(site.root, BuildOptions(execute=False)).ok
     page = site.read("posts/m/index.html")
-    assert '<figure class="diagram" id="fig-flow">' in page and "<figcaption>Data &amp; flow</figcaption>" in page
+    assert (
+        '<figure class="diagram" id="fig-flow">' in page
+        and "<figcaption>Figure\u00a01: Data &amp; flow</figcaption>" in page
+    )
     assert "%%|" not in page and "A --&gt; B" in page

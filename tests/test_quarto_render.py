@@ -82,12 +82,25 @@ def output_images(out: Path, page_rel: str, page: str) -> list:
     return sorted(found, key=str)
 
 
+def xrefs(page: str) -> list[tuple[str, str]]:
+    """(target, text) of each cross-reference link (`a.quarto-xref`, in both renderers), in page order."""
+    links = re.findall(r'<a href="(#[^"]+)" class="quarto-xref"[^>]*>(.*?)</a>', page, re.S)
+    return [(href, text_of(text)) for href, text in links]
+
+
+def cited(page: str) -> list[str]:
+    """Ids of the bibliography entries a page lists (`div.csl-entry`, pandoc's citeproc in both)."""
+    return sorted(set(re.findall(r'<div id="(ref-[^"]+)" class="csl-entry', page)))
+
+
 def site_summary(out: Path) -> dict:
     """What both renderers must agree on."""
     pages = post_pages(out)
     return {
         "urls": sorted(pages),
         "titles": {p: title(h) for p, h in pages.items()},
+        "xrefs": {p: xrefs(h) for p, h in pages.items()},
+        "cited": {p: cited(h) for p, h in pages.items()},
         "tags": {p: tags(h) for p, h in pages.items()},
         "tag_pages": tag_pages(out),
         "images": {p: output_images(out, p, h) for p, h in pages.items()},
@@ -96,7 +109,16 @@ def site_summary(out: Path) -> dict:
 
 
 def test_summary_reads_our_build(site):
-    site.post("2024-09-21-lesson/index.md", simple_post("Lesson & more", "[python, fast.ai]", body="![](x.png)"))
+    site.post(
+        "2024-09-21-lesson/index.md",
+        simple_post(
+            "Lesson & more",
+            "[python, fast.ai]",
+            extra="bibliography: refs.bib\n",
+            body="![](x.png)\n\n![Cap](x.png){#fig-a}\n\nSee @fig-a, @knuth1984.",
+        ),
+    )
+    shutil.copy(REPO / "tests" / "lua" / "references.bib", site.root / "posts/2024-09-21-lesson/refs.bib")
     (site.root / "posts/2024-09-21-lesson/x.png").write_bytes(
         b"\x89PNG\r\n\x1a\n" + b"\0\0\0\rIHDR" + struct.pack(">II", 3, 2)
     )
@@ -106,7 +128,8 @@ def test_summary_reads_our_build(site):
     assert summary["urls"] == [page] and summary["titles"][page] == "Lesson & more"
     assert summary["tags"][page] == {"python", "fast.ai"}
     assert summary["tag_pages"] == {"python": {"lesson"}, "fast.ai": {"lesson"}}
-    assert summary["images"][page] == [(3, 2)]
+    assert summary["images"][page] == [(3, 2), (3, 2)]
+    assert summary["xrefs"][page] == [("#fig-a", "Figure 1")] and summary["cited"][page] == ["ref-knuth1984"]
     assert summary["feeds"] == ["index.xml", "tags/fast.ai/index.xml", "tags/python/index.xml"]
 
 
@@ -142,6 +165,8 @@ def test_quarto_render_matches_coursenotes_build(tmp_path):
     theirs, mine = site_summary(project / "_site"), site_summary(tmp_path / "ours")
     assert theirs["urls"] == mine["urls"]
     assert theirs["titles"] == mine["titles"]
+    assert theirs["xrefs"] == mine["xrefs"]
+    assert theirs["cited"] == mine["cited"]
     assert theirs["tags"] == mine["tags"]
     assert theirs["tag_pages"] == mine["tag_pages"]
     assert {p: len(v) for p, v in theirs["images"].items()} == {p: len(v) for p, v in mine["images"].items()}

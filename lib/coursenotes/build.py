@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursenotes.errors import CoursenotesError
 from coursenotes.execution import Executed, Report, execute_posts
 from coursenotes.markdown import PageSource, page_source
-from coursenotes.render import Fragment, render_all
+from coursenotes.render import Fragment, as_warnings, post_pandoc_meta, render_all, with_display
 from coursenotes.settings import BuildOptions, Settings, load_settings
 from coursenotes.site import Pages, newest_first, publish, report_files, search, site_files
 from coursenotes.sources import Post, discover
@@ -26,6 +26,7 @@ class BuildResult:
     files: dict[str, bytes | Path] = field(default_factory=dict)
     report: Report | None = None
     notes: list[str] = field(default_factory=list)  # things the author should know that are not errors
+    warnings: Sequence[CoursenotesError] = ()  # `path:line: warning: ...`: shown, not fatal
 
     @property
     def ok(self) -> bool:
@@ -38,10 +39,12 @@ def render_posts(
 ) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report]:
     """Execute, lay out and render every post: (fragments, output files, errors, execution report)."""
     executed, report = execute_posts(posts, settings, progress)
-    errors = [e for e in executed.values() if isinstance(e, CoursenotesError)]
+    metas = {p: post_pandoc_meta(p, settings.root) for p in posts}  # bibliography, csl, number-sections, toc-depth
+    errors = [x for p in posts for x in (executed[p], metas[p]) if isinstance(x, CoursenotesError)]
     sources: dict[Post, PageSource] = {p: page_source(e) for p, e in executed.items() if isinstance(e, Executed)}
-    ready = list(sources)
-    rendered = render_all([(sources[p].markdown, p.source) for p in ready], settings.root, settings.options.jobs)
+    ready = [p for p in sources if not isinstance(metas[p], CoursenotesError)]
+    items = [(sources[p].markdown, p.source, metas[p]) for p in ready]
+    rendered = render_all(items, settings.root, settings.options.jobs)
     bodies, extra = {}, {}
     for post, result in zip(ready, rendered):
         if isinstance(result, CoursenotesError):
@@ -60,11 +63,14 @@ def build(
     options, config = settings.options, settings.site
     out = Path(options.out).resolve() if options.out else config.root / "_site"
     posts, errors = discover(config.posts_dir)
+    posts, display_errors = with_display(posts)  # inline-Markdown titles, authors, date-format: one pandoc run
+    errors += display_errors
     visible = [p for p in posts if options.drafts or not p.draft]
     bodies, extra, render_errors, report = render_posts(visible, settings, progress)
     errors += render_errors
+    warnings = [w for p in visible if p in bodies for w in as_warnings(bodies[p].warnings, p.source)]
     if errors:
-        return BuildResult(visible, errors, out, report=report)
+        return BuildResult(visible, errors, out, report=report, warnings=warnings)
     use_search = options.search and search.available()
     notes = [search.MISSING] if options.search and not use_search else []
     try:
@@ -72,5 +78,5 @@ def build(
         files.update(report_files(Pages(config, use_search), report))
         publish(files, out, finish=search.index if use_search else None)  # indexed in staging, before the swap
     except CoursenotesError as e:
-        return BuildResult(visible, [e], out, report=report, notes=notes)
-    return BuildResult(newest_first(visible), [], out, files, report=report, notes=notes)
+        return BuildResult(visible, [e], out, report=report, notes=notes, warnings=warnings)
+    return BuildResult(newest_first(visible), [], out, files, report=report, notes=notes, warnings=warnings)

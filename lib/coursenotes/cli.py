@@ -102,6 +102,8 @@ def run_build(args) -> int:
     result = build(args.root, options, progress)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     if not result.ok:
         report_errors(result.errors)
         print(f"build failed: {len(result.errors)} problem(s); {result.out} was left unchanged", file=sys.stderr)

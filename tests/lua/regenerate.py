@@ -10,7 +10,8 @@ import pypandoc
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-FILTER = REPO / "_extensions" / "coursenotes" / "coursenotes.lua"
+EXTENSION = REPO / "_extensions" / "coursenotes"
+FILTER = EXTENSION / "coursenotes.lua"
 # Cases named quarto* run the same filter with a stub `quarto` global (see fake-quarto.lua).
 FAKE_QUARTO = HERE / "fake-quarto.lua"
 
@@ -20,24 +21,21 @@ def cases() -> list[str]:
     return sorted(p.stem.removeprefix("input-") for p in HERE.glob("input-*.md"))
 
 
-def filter_for(case: str) -> Path:
-    """The Lua filter a case runs under."""
-    return FAKE_QUARTO if case.startswith("quarto") else FILTER
+def filters_for(case: str) -> list[Path]:
+    """The Lua filters a case runs under: every filter of the extension in order, as the build runs them."""
+    return [FAKE_QUARTO] if case.startswith("quarto") else sorted(EXTENSION.glob("*.lua"))
+
+
+def run(case: str, to: str = "html5") -> subprocess.CompletedProcess:
+    """Pandoc on the case's input with the filters and MathML, as the build runs it (front matter is metadata here)."""
+    args = [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", to, "--mathml"]
+    args += [f"--lua-filter={f}" for f in filters_for(case)]
+    return subprocess.run([*args, str(HERE / f"input-{case}.md")], capture_output=True, text=True, cwd=REPO)
 
 
 def render(case: str, to: str = "html5") -> str:
-    """The case's input rendered by pandoc with the filter; raises with pandoc's stderr on failure."""
-    args = [
-        pypandoc.get_pandoc_path(),
-        "-f",
-        "markdown",
-        "-t",
-        to,
-        "--lua-filter",
-        str(filter_for(case)),
-        str(HERE / f"input-{case}.md"),
-    ]
-    done = subprocess.run(args, capture_output=True, text=True, cwd=REPO)
+    """The case's input rendered by pandoc with the filters; raises with pandoc's stderr on failure."""
+    done = run(case, to)
     if done.returncode:
         raise RuntimeError(f"pandoc failed on {case}: {done.stderr.strip()}")
     return done.stdout

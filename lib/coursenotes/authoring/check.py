@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import unquote
 
+from coursenotes.authoring.check_render import render_problems
 from coursenotes.authoring.scaffold import DESCRIPTION
 from coursenotes.errors import CoursenotesError
 from coursenotes.settings import load_config
@@ -218,4 +219,5 @@ def check(root: Path) -> tuple[list[Post], list[CoursenotesError]]:
     problems += tag_problems(posts)
     for post in posts:
         problems += date_problems(post) + meta_problems(post) + reference_problems(post, public, preview)
+    problems += render_problems(posts, config.root)  # cross-references, citations, math, as pandoc sees them
     return posts, sorted(problems, key=lambda e: (str(e.path or ""), e.line or 0))

@@ -20,7 +20,7 @@ from coursenotes.errors import CoursenotesError
 from coursenotes.settings import QUARTO_FILE, load_config
 
 VERSION_PATH = "/__coursenotes/version"
-WATCHED = ("posts", QUARTO_FILE, "_extensions")
+WATCHED = ("posts", QUARTO_FILE, "_extensions", "_variables.yml")  # the last feeds {{< var >}}
 IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints", "_freeze", ".jupyter_cache"}
 # Injected into every HTML page the preview serves (never into the built files): polls the
 # build version, reloads when it changes, and shows the last build's errors in a banner.
@@ -137,7 +137,7 @@ def serve(folder: Path, port: int, state: PreviewState, host: str = "127.0.0.1")
 
 
 def watched_paths(root: Path) -> list[Path]:
-    """posts/, _quarto.yml and _extensions/ where they exist."""
+    """posts/, _quarto.yml, _extensions/ and _variables.yml where they exist."""
     return [root / name for name in WATCHED if (root / name).exists()]
 
 
@@ -183,6 +183,8 @@ class Previewer:
             if note not in self.noted:
                 self.noted.add(note)
                 self.say(f"note: {note}")
+        for warning in result.warnings if result else []:
+            self.say(str(warning))
         took = f"{time.monotonic() - start:.1f} s"
         if errors:
             for line in errors:

@@ -1,8 +1,24 @@
 """The render stage: pandoc Markdown (outputs included) to HTML fragments, through the shared Lua filters.
 
-Public names: Fragment, render_all, render_markdown, pandoc_path.
+Also what pandoc renders besides post bodies: front-matter titles as inline Markdown (display.py),
+per-post pandoc options from front matter (pandoc_meta.py), and the filters' warnings as
+`path:line` lines (warnings.py).
+Public names: Fragment, render_all, render_markdown, pandoc_path, PandocMeta, post_pandoc_meta,
+with_display, as_warnings.
 """
 
+from coursenotes.render.display import with_display
 from coursenotes.render.pandoc import Fragment, pandoc_path, render_all, render_markdown
+from coursenotes.render.pandoc_meta import PandocMeta, post_pandoc_meta
+from coursenotes.render.warnings import as_warnings
 
-__all__ = ["Fragment", "pandoc_path", "render_all", "render_markdown"]
+__all__ = [
+    "Fragment",
+    "PandocMeta",
+    "as_warnings",
+    "pandoc_path",
+    "post_pandoc_meta",
+    "render_all",
+    "render_markdown",
+    "with_display",
+]

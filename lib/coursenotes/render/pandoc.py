@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 
 from coursenotes.errors import RenderError
+from coursenotes.render.pandoc_meta import PandocMeta
+from coursenotes.render.warnings import parsed
 
 READER = "markdown+emoji-yaml_metadata_block"  # front matter was already split off
 TOC_MARKER = "<!--coursenotes:toc-->"
@@ -21,10 +23,11 @@ CACHE_DIR = Path(".coursenotes-cache") / "pandoc"  # git-ignored; safe to delete
 
 @dataclass(frozen=True)
 class Fragment:
-    """A post body as HTML, and its table of contents (empty when too short to need one)."""
+    """A post body as HTML, its table of contents (empty when too short to need one), and what pandoc warned about."""
 
     html: str
     toc: str
+    warnings: tuple = ()  # (needle, message) pairs; render_warnings finds their lines
 
 
 @cache
@@ -59,31 +62,37 @@ def pandoc_args(root: Path) -> list[str]:
     return args + [f"--lua-filter={f}" for f in filters(root)]
 
 
-def split_toc(output: str) -> Fragment:
+def split_toc(output: str, warnings: tuple = ()) -> Fragment:
     """Separate the body from the table of contents our template appends."""
     body, _, toc = output.partition(TOC_MARKER)
-    return Fragment(body.strip() + "\n", toc.strip() if toc.count("<li") >= 3 else "")
+    return Fragment(body.strip() + "\n", toc.strip() if toc.count("<li") >= 3 else "", warnings)
 
 
-def render_markdown(markdown: str, root: Path, source: Path) -> Fragment:
+NO_META = PandocMeta()
+
+
+def render_markdown(markdown: str, root: Path, source: Path, meta: PandocMeta = NO_META) -> Fragment:
     """One pandoc run: markdown in, fragment out; a RenderError naming the post on failure."""
+    args = pandoc_args(root) + list(meta.args)
     try:
-        proc = subprocess.run(pandoc_args(root), input=markdown.encode(), capture_output=True, cwd=root, timeout=120)
+        proc = subprocess.run(args, input=markdown.encode(), capture_output=True, cwd=root, timeout=120)
     except subprocess.TimeoutExpired:
         raise RenderError("pandoc took over 120 s", source) from None
     if proc.returncode != 0:
         msg = proc.stderr.decode(errors="replace").strip().splitlines() or [f"pandoc exited {proc.returncode}"]
         raise RenderError(f"pandoc: {msg[0]}", source)
-    return split_toc(proc.stdout.decode())
+    return split_toc(proc.stdout.decode(), tuple(parsed(proc.stderr.decode(errors="replace"))) + meta.warnings)
 
 
-def render_key(markdown: str, root: Path) -> str:
-    """Hash of everything pandoc's output depends on: its arguments, filters, template and the input."""
-    h = hashlib.sha256("\0".join(pandoc_args(root)).encode())
-    for path in [TEMPLATE, Path(pandoc_path()), *filters(root)]:
+def render_key(markdown: str, root: Path, meta: PandocMeta = NO_META) -> str:
+    """Hash of everything pandoc's output depends on: arguments, filters, template, input and the files it names."""
+    h = hashlib.sha256("\0".join(pandoc_args(root) + list(meta.args) + [m for w in meta.warnings for m in w]).encode())
+    for path in [TEMPLATE, Path(pandoc_path()), *filters(root), *meta.files]:
         stat = path.stat()  # the binary by size and time: hashing 200 MB each build is slow
         h.update(
-            path.read_bytes() if path.suffix in (".lua", ".html") else f"{stat.st_size}:{stat.st_mtime_ns}".encode()
+            path.read_bytes()
+            if path.suffix in (".lua", ".html") or path in meta.files
+            else f"{stat.st_size}:{stat.st_mtime_ns}".encode()
         )
     h.update(markdown.encode())
     return h.hexdigest()
@@ -95,7 +104,7 @@ def cached(root: Path, key: str) -> Fragment | None:
         data = json.loads((root / CACHE_DIR / f"{key}.json").read_text())
     except (OSError, ValueError):
         return None
-    return Fragment(data["html"], data["toc"])
+    return Fragment(data["html"], data["toc"], tuple(tuple(w) for w in data.get("warnings", ())))
 
 
 def remember(root: Path, key: str, fragment: Fragment) -> None:
@@ -104,22 +113,23 @@ def remember(root: Path, key: str, fragment: Fragment) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"html": fragment.html, "toc": fragment.toc}))
+        tmp.write_text(json.dumps({"html": fragment.html, "toc": fragment.toc, "warnings": fragment.warnings}))
         os.replace(tmp, path)  # atomic: a concurrent build never reads half a file
     except OSError:
         pass
 
 
-def render_all(items: list[tuple[str, Path]], root: Path, jobs: int | None = None) -> list[Fragment | RenderError]:
-    """Render many posts in parallel (pandoc is a process, so threads suffice); errors are returned, not raised."""
+def render_all(items: list[tuple], root: Path, jobs: int | None = None) -> list[Fragment | RenderError]:
+    """Render (markdown, source[, PandocMeta]) items in parallel (pandoc is a process); errors are returned."""
 
     def one(item):
-        key = render_key(item[0], root)
+        meta = item[2] if len(item) > 2 else NO_META
+        key = render_key(item[0], root, meta)
         hit = cached(root, key)
         if hit:
             return hit
         try:
-            fragment = render_markdown(item[0], root, item[1])
+            fragment = render_markdown(item[0], root, item[1], meta)
         except RenderError as e:
             return e
         remember(root, key, fragment)

@@ -10,6 +10,7 @@ from pathlib import Path
 from coursenotes.errors import CoursenotesError, FrontMatterError, PostError
 from coursenotes.sources.frontmatter import Source, cell_text, read_source
 from coursenotes.sources.readtime import minutes_to_read, split_prose_code
+from coursenotes.sources.shortcodes import expand_source
 from coursenotes.sources.slugs import slugify, split_date_prefix
 
 EXTENSIONS = (".qmd", ".md", ".ipynb")
@@ -31,6 +32,7 @@ class Post:
     image: str = ""
     meta: dict = field(default_factory=dict, compare=False, repr=False)
     raw: Source = field(kw_only=True, compare=False, repr=False)
+    display: object = field(default=None, compare=False, repr=False)  # render.display.Display, set by the build
 
     @property
     def url(self) -> str:
@@ -134,7 +136,7 @@ def post_name(path: Path) -> str:
 
 def read_post(path: Path) -> Post:
     """A Post from its source file; FrontMatterError/PostError say what is wrong and where."""
-    src = read_source(path)
+    src = expand_source(read_source(path))  # include/meta/var shortcodes, before anything reads the body
     meta, lines = src.meta, src.key_lines
     title = meta.get("title")
     if title is None or not str(title).strip():
