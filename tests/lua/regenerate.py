@@ -9,9 +9,11 @@ import pypandoc
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-FILTER = REPO / "_extensions" / "coursenotes" / "coursenotes.lua"
-# Cases named quarto* run the same filter with a stub `quarto` global (see fake-quarto.lua).
+EXTENSION = REPO / "_extensions" / "coursenotes"
+# Cases named quarto* run the same filters with a stub `quarto` global (see fake-quarto.lua).
 FAKE_QUARTO = HERE / "fake-quarto.lua"
+# The build's fragment template: the body, then its table of contents (so goldens show what reaches the TOC).
+TEMPLATE = REPO / "lib" / "coursenotes" / "templates" / "fragment.html"
 
 
 def cases() -> list[str]:
@@ -19,15 +21,15 @@ def cases() -> list[str]:
     return sorted(p.stem.removeprefix("input-") for p in HERE.glob("input-*.md"))
 
 
-def filter_for(case: str) -> Path:
-    """The Lua filter a case runs under."""
-    return FAKE_QUARTO if case.startswith("quarto") else FILTER
+def filters_for(case: str) -> list[Path]:
+    """The Lua filters a case runs under: the extension's, in the build's (sorted) order."""
+    return [FAKE_QUARTO] if case.startswith("quarto") else sorted(EXTENSION.glob("*.lua"))
 
 
 def render(case: str, to: str = "html5") -> str:
     """The case's input rendered by pandoc with the filter; raises with pandoc's stderr on failure."""
-    args = [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", to, "--lua-filter", str(filter_for(case)),
-            str(HERE / f"input-{case}.md")]
+    args = [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", to, "--toc", "--template", str(TEMPLATE),
+            *[f"--lua-filter={f}" for f in filters_for(case)], str(HERE / f"input-{case}.md")]
     done = subprocess.run(args, capture_output=True, text=True, cwd=REPO)
     if done.returncode: raise RuntimeError(f"pandoc failed on {case}: {done.stderr.strip()}")
     return done.stdout

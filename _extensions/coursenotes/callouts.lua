@@ -1,0 +1,118 @@
+--[[
+callouts.lua: Quarto callouts under plain pandoc (Quarto draws its own, so this does nothing there).
+
+`::: {.callout-note|tip|warning|caution|important}` becomes Quarto's callout markup (class names
+as in Quarto's modules/callouts.lua, so one stylesheet serves both renderers):
+- the title is `title="..."` (Markdown) or the div's first heading, which leaves the body (and so
+  the table of contents); the default appearance falls back to the type's name ("Note");
+- `collapse="true|false"` makes a titled callout a <details> (closed / open), no JavaScript;
+- `appearance="default|simple|minimal"` (minimal = simple without icon, as Quarto does it);
+- `icon=false` drops the inline SVG icon.
+]]
+
+local kTypes = { note = 'Note', tip = 'Tip', warning = 'Warning', caution = 'Caution', important = 'Important' }
+local kAppearances = { default = true, simple = true, minimal = true }
+-- Icons drawn for this site (24x24, stroke in currentColor, so CSS colours them per type and theme).
+local kIconPaths = {
+  note = '<circle cx="12" cy="12" r="9"/><path d="M12 11v6M12 7.5v.5"/>',
+  tip = '<path d="M9 18h6M10 21h4M12 3a6 6 0 0 0-3.5 10.9c.6.5 1 1.2 1 2.1h5c0-.9.4-1.6 1-2.1A6 6 0 0 0 12 3z"/>',
+  warning = '<path d="M12 3 2 20h20L12 3z"/><path d="M12 10v5M12 17.5v.5"/>',
+  caution = '<path d="M8 3h8l5 5v8l-5 5H8l-5-5V8z"/><path d="M12 8v5M12 15.5v.5"/>',
+  important = '<circle cx="12" cy="12" r="9"/><path d="M12 7v6M12 15.5v.5"/>',
+}
+
+--- The `quarto` Lua API under Quarto, nil under plain pandoc.
+local function quarto_api()
+  return rawget(_G, 'quarto')
+end
+
+--- The callout type named by a div's classes, or nil.
+local function callout_type(div)
+  for _, class in ipairs(div.classes) do
+    local name = class:match('^callout%-(%a+)$')
+    if name and kTypes[name] then return name end
+  end
+  return nil
+end
+
+--- The icon for a type as raw HTML (hidden from screen readers: the type is said in words).
+local function icon_html(kind)
+  return '<span class="callout-icon" aria-hidden="true"><svg xmlns="http://www.w3.org/2000/svg" '
+    .. 'viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" '
+    .. 'stroke-linecap="round" stroke-linejoin="round">' .. kIconPaths[kind] .. '</svg></span>'
+end
+
+--- The title: the `title` attribute read as Markdown, else a leading heading (removed from the body).
+local function take_title(div)
+  local attribute = div.attributes['title']
+  if attribute and attribute ~= '' then
+    local blocks = pandoc.read(attribute, 'markdown').blocks
+    return blocks[1] and pandoc.utils.blocks_to_inlines(blocks) or pandoc.Inlines({})
+  end
+  local first = div.content[1]
+  if first and first.t == 'Header' then
+    div.content:remove(1)
+    return first.content
+  end
+  return pandoc.Inlines({})
+end
+
+--- The outer element's class list, Quarto's names plus ours for minimal and collapsible callouts.
+local function outer_classes(div, kind, appearance, icon, titled)
+  local classes = pandoc.List({ 'callout', 'callout-style-' .. (appearance == 'default' and 'default' or 'simple'),
+    'callout-' .. kind })
+  if appearance == 'minimal' then classes:insert('callout-minimal') end
+  if not icon then classes:insert('no-icon') end
+  if titled then classes:insert('callout-titled') end
+  for _, class in ipairs(div.classes) do
+    if class ~= 'callout-' .. kind and not classes:includes(class) then classes:insert(class) end
+  end
+  return classes
+end
+
+--- Attributes of the outer element as an HTML string (for the <details> form).
+local function attr_html(identifier, classes)
+  local id = identifier ~= '' and (' id="' .. identifier:gsub('"', '&quot;') .. '"') or ''
+  return id .. ' class="' .. table.concat(classes, ' ') .. '"'
+end
+
+--- A callout div in Quarto's markup; collapsible ones become <details>.
+local function callout(div)
+  local kind = callout_type(div)
+  if kind == nil then return nil end
+  local appearance = div.attributes['appearance'] or 'default'
+  if not kAppearances[appearance] then appearance = 'default' end
+  local icon = div.attributes['icon'] ~= 'false' and appearance ~= 'minimal'
+  local title = take_title(div)
+  local custom = #title > 0
+  if not custom and appearance == 'default' then title = pandoc.Inlines({ pandoc.Str(kTypes[kind]) }) end
+  local titled = #title > 0
+  local classes = outer_classes(div, kind, appearance, icon, titled)
+  local icon_inline = pandoc.RawInline('html', icon and icon_html(kind) or '')
+  -- A screen reader hears the type before a custom title (or a bare body), as in Quarto.
+  local spoken = pandoc.Span({ pandoc.Str(kTypes[kind] .. ':'), pandoc.Space() }, { class = 'visually-hidden' })
+  local body = pandoc.Div(div.content, { class = 'callout-body-container callout-body' })
+  if not titled then
+    body.content:insert(1, pandoc.Plain({ icon_inline, spoken }))
+    return pandoc.Div({ body }, pandoc.Attr(div.identifier, classes))
+  end
+  local heading = pandoc.List({ icon_inline })
+  if custom then heading:insert(spoken) end
+  heading:insert(pandoc.Span(title, { class = 'callout-title-container' }))
+  local collapse = div.attributes['collapse']
+  if collapse ~= 'true' and collapse ~= 'false' then
+    return pandoc.Div({ pandoc.Div({ pandoc.Plain(heading) }, { class = 'callout-header' }), body },
+      pandoc.Attr(div.identifier, classes))
+  end
+  classes:insert('callout-collapse')
+  local open = collapse == 'false' and ' open' or ''
+  heading:insert(1, pandoc.RawInline('html', '<summary class="callout-header">'))
+  heading:insert(pandoc.RawInline('html', '</summary>'))
+  return {
+    pandoc.RawBlock('html', '<details' .. open .. attr_html(div.identifier, classes) .. '>'),
+    pandoc.Plain(heading), body, pandoc.RawBlock('html', '</details>'),
+  }
+end
+
+if quarto_api() ~= nil or not FORMAT:match('html') then return {} end
+return { { Div = callout } }
