@@ -70,13 +70,13 @@ end
 --- One tab panel: its title (shown only without JavaScript), then the tab's blocks.
 local function tab_panel(tab, id, level, selected)
   local heading = pandoc.Div({ pandoc.Plain(title_of(tab.header)) }, pandoc.Attr(tab.header.identifier,
-    { 'tab-heading' }, { role = 'heading', ['aria-level'] = tostring(level) }))
+    { 'tab-heading' }, { { 'role', 'heading' }, { 'aria-level', tostring(level) } }))
   local classes = { 'tab-pane' }
   if selected then table.insert(classes, 'active') end
   local blocks = pandoc.Blocks({ heading })
   blocks:extend(tab.blocks)
   return pandoc.Div(blocks, pandoc.Attr(id, classes,
-    { role = 'tabpanel', ['aria-labelledby'] = id .. '-tab', tabindex = '0' }))
+    { { 'role', 'tabpanel' }, { 'aria-labelledby', id .. '-tab' }, { 'tabindex', '0' } }))
 end
 
 --- A panel-tabset div as tab list and panels; left alone when it has no headings.

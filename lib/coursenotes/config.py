@@ -9,6 +9,7 @@ import yaml
 
 from coursenotes.errors import ConfigError
 from coursenotes.frontmatter import read_text
+from coursenotes.htmlopts import page_options
 
 kQuartoFile = "_quarto.yml"
 
@@ -33,6 +34,7 @@ class SiteConfig:
     execute: dict = field(default_factory=dict)     # site-wide `execute:` options
     jupyter: str | None = None                      # site-wide kernel name
     tool: dict = field(default_factory=dict)        # [tool.coursenotes]
+    html: dict = field(default_factory=dict)        # site-wide `format: html:` options the Lua filters read (code-fold, ...)
 
     @property
     def posts_dir(self) -> Path: return self.root / "posts"
@@ -99,4 +101,4 @@ def load_config(root: Path) -> SiteConfig:
         root=root, title=str(website.get("title") or "Course notes"), site_url=str(website.get("site-url") or ""),
         description=str(website.get("description") or ""), lang=str(data.get("lang") or "en"),
         author=str(author), navbar=navbar_links(website, path), execute=execute,
-        jupyter=str(jupyter) if jupyter else None, tool=load_tool_settings(root))
+        jupyter=str(jupyter) if jupyter else None, tool=load_tool_settings(root), html=page_options(data, {}))

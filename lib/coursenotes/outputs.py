@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import nbformat
 
 from coursenotes.displays import CellContext, div, fence, joined, merged_streams, output_markdown, raw_html
+from coursenotes.htmlopts import CELL_OPTIONS, CODE_OPTIONS, attributes
 
 __all__ = ["PageSource", "notebook_markdown", "fence", "cell_options", "cell_settings"]
 
@@ -61,7 +62,7 @@ def code_markdown(cell, number: int, opts: dict, lang: str, files: dict) -> str:
     """One code cell: a `.cell` div with its echoed source and one div per output."""
     if opts.get("include") is False: return ""
     source = joined(cell.get("source"))
-    parts = [fence(source, lang, ".cell-code")] if opts.get("echo", True) is not False and source.strip() else []
+    parts = [fence(source, lang, ".cell-code" + attributes(opts, CODE_OPTIONS))] if opts.get("echo", True) is not False and source.strip() else []
     if opts.get("output", True) is not False and opts.get("eval", True) is not False:
         ctx = CellContext(number, opts, files)
         parts += [output_markdown(out, ctx) for out in merged_streams(cell.get("outputs", []))]
@@ -69,7 +70,7 @@ def code_markdown(cell, number: int, opts: dict, lang: str, files: dict) -> str:
     if not parts: return ""
     label = opts.get("label")
     ident = str(label) if label and re.fullmatch(r"[A-Za-z][\w:.-]*", str(label)) else ""
-    return div(".cell", "\n\n".join(parts), ident, colons=4)
+    return div(".cell" + attributes(opts, CELL_OPTIONS), "\n\n".join(parts), ident, colons=4)
 
 
 def attachment_markdown(cell, files: dict) -> str:

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from coursenotes.errors import RenderError
+from coursenotes.htmlopts import metadata_args
 
 kReader = "markdown+emoji-yaml_metadata_block"     # front matter was already split off
 kTocMarker = "<!--coursenotes:toc-->"
@@ -38,10 +39,10 @@ def filters(root: Path) -> list[Path]:
     return sorted(ext.glob("*.lua")) if ext.is_dir() else []
 
 
-def pandoc_args(root: Path) -> list[str]:
-    """Arguments for one post: our reader, MathML (no CDN), highlighting classes, the filters."""
+def pandoc_args(root: Path, options: dict | None = None) -> list[str]:
+    """Arguments for one post: our reader, MathML (no CDN), highlighting classes, page options as metadata, the filters."""
     args = [pandoc_path(), "-f", kReader, "-t", "html5", "--mathml", "--wrap=none", "--toc", "--toc-depth=3",
-            f"--template={kTemplate}", "--syntax-highlighting=pygments"]
+            f"--template={kTemplate}", "--syntax-highlighting=pygments", *metadata_args(options or {})]
     return args + [f"--lua-filter={f}" for f in filters(root)]
 
 
@@ -51,9 +52,9 @@ def split_toc(output: str) -> Fragment:
     return Fragment(body.strip() + "\n", toc.strip() if toc.count("<li") >= 3 else "")
 
 
-def render_markdown(markdown: str, root: Path, source: Path) -> Fragment:
+def render_markdown(markdown: str, root: Path, source: Path, options: dict | None = None) -> Fragment:
     """One pandoc run: markdown in, fragment out; a RenderError naming the post on failure."""
-    try: proc = subprocess.run(pandoc_args(root), input=markdown.encode(), capture_output=True, cwd=root, timeout=120)
+    try: proc = subprocess.run(pandoc_args(root, options), input=markdown.encode(), capture_output=True, cwd=root, timeout=120)
     except subprocess.TimeoutExpired: raise RenderError("pandoc took over 120 s", source) from None
     if proc.returncode != 0:
         msg = proc.stderr.decode(errors="replace").strip().splitlines() or [f"pandoc exited {proc.returncode}"]
@@ -61,9 +62,9 @@ def render_markdown(markdown: str, root: Path, source: Path) -> Fragment:
     return split_toc(proc.stdout.decode())
 
 
-def render_key(markdown: str, root: Path) -> str:
+def render_key(markdown: str, root: Path, options: dict | None = None) -> str:
     """Hash of everything pandoc's output depends on: its arguments, filters, template and the input."""
-    h = hashlib.sha256("\0".join(pandoc_args(root)).encode())
+    h = hashlib.sha256("\0".join(pandoc_args(root, options)).encode())
     for path in [kTemplate, Path(pandoc_path()), *filters(root)]:
         stat = path.stat()                    # the binary by size and time: hashing 200 MB each build is slow
         h.update(path.read_bytes() if path.suffix in (".lua", ".html") else f"{stat.st_size}:{stat.st_mtime_ns}".encode())
@@ -89,13 +90,14 @@ def remember(root: Path, key: str, fragment: Fragment) -> None:
     except OSError: pass
 
 
-def render_all(items: list[tuple[str, Path]], root: Path, jobs: int | None = None) -> list[Fragment | RenderError]:
-    """Render many posts in parallel (pandoc is a process, so threads suffice); errors are returned, not raised."""
+def render_all(items: list[tuple], root: Path, jobs: int | None = None) -> list[Fragment | RenderError]:
+    """Render many (markdown, source[, page options]) posts in parallel (pandoc is a process, so threads suffice); errors are returned, not raised."""
     def one(item):
-        key = render_key(item[0], root)
+        markdown, source, options = (*item, None)[:3]
+        key = render_key(markdown, root, options)
         hit = cached(root, key)
         if hit: return hit
-        try: fragment = render_markdown(item[0], root, item[1])
+        try: fragment = render_markdown(markdown, root, source, options)
         except RenderError as e: return e
         remember(root, key, fragment)
         return fragment

@@ -16,6 +16,7 @@ from coursenotes.feeds import atom_feed, sitemap
 from coursenotes.images import fill_alt, first_image
 from coursenotes.posts import Post, discover
 from coursenotes.prepare import prepare
+from coursenotes.htmlopts import page_options
 from coursenotes.render import Fragment, render_all
 from coursenotes.slugs import slugify
 from coursenotes.taxonomy import Tag, by_year, newest_first, tags_of
@@ -160,7 +161,8 @@ def render_posts(posts: list[Post], config: SiteConfig, options: BuildOptions):
     sources, report = prepare(posts, config, options)
     ready = [p for p in posts if not isinstance(sources[p], CoursenotesError)]
     errors = [sources[p] for p in posts if isinstance(sources[p], CoursenotesError)]
-    rendered = render_all([(sources[p].markdown, p.source) for p in ready], config.root, options.jobs)
+    rendered = render_all([(sources[p].markdown, p.source, page_options(config.html, p.meta)) for p in ready],
+                          config.root, options.jobs)
     bodies, extra = {}, {}
     for post, result in zip(ready, rendered):
         if isinstance(result, CoursenotesError): errors.append(result); continue
