@@ -153,6 +153,7 @@ local function cell_layout(div)
   for _, block in ipairs(div.content) do
     if block.t == 'Div' and block.classes:includes('cell-output-display') then outputs:insert(block) else code:insert(block) end
   end
+  if #outputs == 0 then return nil end   -- nothing to lay out (the cell did not run)
   local layout = {}
   for _, key in ipairs(kLayoutKeys) do layout[key] = div.attributes[key] end
   local panel = layout_panel(pandoc.Div({}, pandoc.Attr('', {}, layout)), outputs, nil)

@@ -7,7 +7,8 @@ filter finds `{{<` ... `>}}` runs in a paragraph's inlines, reads the name and a
 asks HANDLERS[name]. A handler returns Blocks for a shortcode alone in its paragraph
 (context 'block'), Inlines inside running text (context 'inline'), or nil to leave the text as
 it is: shortcodes this file does not know are left for the other shortcode handlers (more
-entries of HANDLERS). `{{{< name >}}}` is written out literally as `{{< name >}}`, as in Quarto.
+entries of HANDLERS). `{{{< name >}}}` is written out literally as `{{< name >}}`, as in Quarto,
+in prose and in code (where Quarto also expands shortcodes, so authors escape them there).
 ]]
 
 local kRatios = { ['1x1'] = true, ['4x3'] = true, ['16x9'] = true, ['21x9'] = true }
@@ -102,7 +103,7 @@ local function video(args, kwargs, context)
   local player
   if embed then
     player = '<iframe src="' .. escape(embed .. suffix) .. '"' .. size .. ' title="' .. escape(title)
-      .. '" loading="lazy" allow="autoplay; clipboard-write; encrypted-media; fullscreen; picture-in-picture" allowfullscreen></iframe>'
+      .. '" loading="lazy" allow="autoplay; clipboard-write; encrypted-media; fullscreen; picture-in-picture"></iframe>'
   else
     player = '<video controls preload="metadata"' .. size .. ' title="' .. escape(title) .. '"><source src="'
       .. escape(src .. (start and ('#t=' .. start) or '')) .. '"><a href="' .. escape(src) .. '">' .. escape(title) .. '</a></video>'
@@ -115,11 +116,16 @@ end
 
 --- `{{< kbd Ctrl-C mac=Command-C >}}`: the keys, with every system's variant in the tooltip.
 local function kbd(args, kwargs, context)
-  local variants = {}
+  local variants, keys = {}, pandoc.List()
   for _, os in ipairs(kOsNames) do
-    if kwargs[os[1]] then table.insert(variants, os[2] .. ': ' .. kwargs[os[1]]) end
+    local value = kwargs[os[1]]
+    if value then
+      table.insert(variants, os[2] .. ': ' .. value)
+      if not keys:includes(value) then keys:insert(value) end
+    end
   end
-  local shown = args[1] or table.concat(variants, ' / ')
+  -- With no key for every system, show each system's keys once (the tooltip says which is which).
+  local shown = args[1] or table.concat(keys, ' / ')
   if shown == '' then return nil end
   local title = #variants > 0 and (' title="' .. escape(table.concat(variants, ', ')) .. '"') or ''
   local html = '<kbd class="kbd"' .. title .. '>' .. escape(shown) .. '</kbd>'
@@ -194,5 +200,13 @@ local function para(block)
   return block
 end
 
+--- Code shows an escaped shortcode as the shortcode itself (`{{{< x >}}}` reads `{{< x >}}`).
+local function unescape_code(el)
+  local text = el.text:gsub('{{{<(.-)>}}}', '{{<%1>}}')
+  if text == el.text then return nil end
+  el.text = text
+  return el
+end
+
 if quarto_api() ~= nil or not FORMAT:match('html') then return {} end
-return { { Para = para, Plain = para } }
+return { { Para = para, Plain = para, Code = unescape_code, CodeBlock = unescape_code } }
