@@ -8,6 +8,8 @@ as in Quarto's modules/callouts.lua, so one stylesheet serves both renderers):
 - `collapse="true|false"` makes a titled callout a <details> (closed / open), no JavaScript;
 - `appearance="default|simple|minimal"` (minimal = simple without icon, as Quarto does it);
 - `icon=false` drops the inline SVG icon.
+The document's `callout-appearance` and `callout-icon` (metadata: the build passes the site's and
+the post's `format: html:` options) are the defaults, as in Quarto.
 ]]
 
 local kTypes = { note = 'Note', tip = 'Tip', warning = 'Warning', caution = 'Caution', important = 'Important' }
@@ -21,9 +23,17 @@ local kIconPaths = {
   important = '<circle cx="12" cy="12" r="9"/><path d="M12 7v6M12 15.5v.5"/>',
 }
 
+local defaults = { appearance = 'default', icon = 'true' }
+
 --- The `quarto` Lua API under Quarto, nil under plain pandoc.
 local function quarto_api()
   return rawget(_G, 'quarto')
+end
+
+--- Remember the document's callout defaults.
+local function read_meta(meta)
+  if meta['callout-appearance'] ~= nil then defaults.appearance = pandoc.utils.stringify(meta['callout-appearance']) end
+  if meta['callout-icon'] ~= nil then defaults.icon = pandoc.utils.stringify(meta['callout-icon']) end
 end
 
 --- The callout type named by a div's classes, or nil.
@@ -80,14 +90,15 @@ end
 local function callout(div)
   local kind = callout_type(div)
   if kind == nil then return nil end
-  local appearance = div.attributes['appearance'] or 'default'
+  local appearance = div.attributes['appearance'] or defaults.appearance
   if not kAppearances[appearance] then appearance = 'default' end
-  local icon = div.attributes['icon'] ~= 'false' and appearance ~= 'minimal'
+  local icon = (div.attributes['icon'] or defaults.icon) ~= 'false' and appearance ~= 'minimal'
   local title = take_title(div)
   local custom = #title > 0
   if not custom and appearance == 'default' then title = pandoc.Inlines({ pandoc.Str(kTypes[kind]) }) end
   local titled = #title > 0
   local classes = outer_classes(div, kind, appearance, icon, titled)
+  if #div.content == 0 then classes:insert('callout-empty-content') end   -- a title-only callout, as Quarto marks it
   local icon_inline = pandoc.RawInline('html', icon and icon_html(kind) or '')
   -- A screen reader hears the type before a custom title (or a bare body), as in Quarto.
   local spoken = pandoc.Span({ pandoc.Str(kTypes[kind] .. ':'), pandoc.Space() }, { class = 'visually-hidden' })
@@ -115,4 +126,4 @@ local function callout(div)
 end
 
 if quarto_api() ~= nil or not FORMAT:match('html') then return {} end
-return { { Div = callout } }
+return { { Meta = read_meta }, { Div = callout } }

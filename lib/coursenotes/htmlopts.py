@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 
-# Page-wide defaults the Lua filters read from metadata (_extensions/coursenotes/code.lua).
-PAGE_OPTIONS = ("code-fold", "code-summary", "code-line-numbers", "code-overflow")
+# Page-wide defaults the Lua filters read from metadata (_extensions/coursenotes/code.lua, callouts.lua).
+CODE_DEFAULTS = ("code-fold", "code-summary", "code-line-numbers", "code-overflow")
+PAGE_OPTIONS = (*CODE_DEFAULTS, "callout-appearance", "callout-icon")
 # Cell options that travel on the echoed source's fence (code.lua) and on the `.cell` div (layout.lua).
-CODE_OPTIONS = (*PAGE_OPTIONS, "filename")
+CODE_OPTIONS = (*CODE_DEFAULTS, "filename")
 CELL_OPTIONS = ("column", "layout", "layout-ncol", "layout-nrow", "layout-align", "layout-valign", "fig-align")
 
 

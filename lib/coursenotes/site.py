@@ -13,10 +13,10 @@ from coursenotes.assets import mermaid_js, package_assets
 from coursenotes.config import SiteConfig, load_config
 from coursenotes.errors import CoursenotesError
 from coursenotes.feeds import atom_feed, sitemap
+from coursenotes.htmlopts import page_options
 from coursenotes.images import fill_alt, first_image
 from coursenotes.posts import Post, discover
 from coursenotes.prepare import prepare
-from coursenotes.htmlopts import page_options
 from coursenotes.render import Fragment, render_all
 from coursenotes.slugs import slugify
 from coursenotes.taxonomy import Tag, by_year, newest_first, tags_of
