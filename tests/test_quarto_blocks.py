@@ -152,3 +152,50 @@ def test_the_repository_post_shows_every_block_feature(tmp_path):
     assert 'src="https://www.youtube.com/embed/8SF_h3xF3cE?start=116"' in page and '<kbd class="kbd">Shift-Enter</kbd>' in page
     assert "{{&lt; video" in page and "{{{" not in page     # the escaped example shows as the shortcode
     assert (tmp_path / "site/posts/quarto-features/digit-three.svg").is_file()
+
+
+UNSUPPORTED = """\
+---
+title: Unsupported
+date: 2024-01-01
+code-tools: true
+format:
+  html:
+    lightbox: true
+---
+
+Fine text.
+
+::: {layout-ncol=2 layout-valign="bottom"}
+One
+
+Two
+:::
+
+::: {.panel-tabset}
+No headings here.
+:::
+
+Press {{< kbd Ctrl-C mode=plain >}}.
+"""
+
+
+def test_unsupported_options_are_notes_with_their_lines(site):
+    (site.root / "_quarto.yml").write_text((site.root / "_quarto.yml").read_text() + "format:\n  html:\n    code-link: true\n")
+    site.post("2024-01-01-unsupported.md", UNSUPPORTED)
+    result = build(site.root, BuildOptions(search=False))
+    assert result.ok, result.errors
+    post = "posts/2024-01-01-unsupported.md"
+    notes = [n.replace(str(site.root) + "/", "") for n in result.notes]
+    assert notes == [
+        "_quarto.yml: `code-link` is not supported: code is not linked to documentation",
+        f"{post}:4: `code-tools` is not supported: the page has no code-tools menu",
+        f"{post}:5: `lightbox` is not supported: images do not open in a lightbox",
+        f"{post}:12: `layout-valign` is not supported: cells are centred and top-aligned",
+        f"{post}:18: `panel-tabset` has no headings, so no tabs: its content is shown as it is",
+        f"{post}:22: `mode=plain` of {{{{< kbd >}}}} is not supported: the keys are shown as written",
+    ]
+    page = site.read("posts/unsupported/index.html")
+    assert "No headings here." in page and "One" in page and "<kbd" in page     # shown, never dropped
+    again = build(site.root, BuildOptions(search=False))                          # from the render cache too
+    assert [n.replace(str(site.root) + "/", "") for n in again.notes] == notes

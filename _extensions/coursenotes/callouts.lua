@@ -30,6 +30,11 @@ local function quarto_api()
   return rawget(_G, 'quarto')
 end
 
+--- A note for the build's report: pandoc logs it, the build prints it as `path:line: message`.
+local function warn(message)
+  if pandoc.log then pandoc.log.warn('coursenotes: ' .. message) end
+end
+
 --- Remember the document's callout defaults.
 local function read_meta(meta)
   if meta['callout-appearance'] ~= nil then defaults.appearance = pandoc.utils.stringify(meta['callout-appearance']) end
@@ -91,7 +96,10 @@ local function callout(div)
   local kind = callout_type(div)
   if kind == nil then return nil end
   local appearance = div.attributes['appearance'] or defaults.appearance
-  if not kAppearances[appearance] then appearance = 'default' end
+  if not kAppearances[appearance] then
+    warn('`appearance="' .. appearance .. '"` is not one of default, simple, minimal: the default is used')
+    appearance = 'default'
+  end
   local icon = (div.attributes['icon'] or defaults.icon) ~= 'false' and appearance ~= 'minimal'
   local title = take_title(div)
   local custom = #title > 0

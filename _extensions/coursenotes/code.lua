@@ -27,6 +27,11 @@ local function escape_html(text)
   return (text:gsub('&', '&amp;'):gsub('<', '&lt;'):gsub('>', '&gt;'))
 end
 
+--- A note for the build's report: pandoc logs it, the build prints it as `path:line: message`.
+local function warn(message)
+  if pandoc.log then pandoc.log.warn('coursenotes: ' .. message) end
+end
+
 --- Remember the document-wide defaults (metadata values as plain strings).
 local function read_meta(meta)
   for _, key in ipairs(kOptions) do
@@ -78,6 +83,9 @@ local function code_block(block)
   local filename = block.attributes['filename']
   block.attributes['filename'] = nil
   if numbers ~= nil and numbers ~= 'false' and numbers ~= '' then block.classes:insert('numberLines') end
+  if numbers ~= nil and numbers:match('%d') then
+    warn('`code-line-numbers` line highlighting ("' .. numbers .. '") is for slides: every line is numbered, none highlighted')
+  end
   if overflow == 'wrap' or overflow == 'scroll' then block.classes:insert('code-overflow-' .. overflow) end
   local out = (filename and filename ~= '') and with_filename(block, filename) or block
   local mode = block.classes:includes(kCellCodeClass) and fold_mode(fold) or nil

@@ -21,6 +21,11 @@ local function quarto_api()
   return rawget(_G, 'quarto')
 end
 
+--- A note for the build's report: pandoc logs it, the build prints it as `path:line: message`.
+local function warn(message)
+  if pandoc.log then pandoc.log.warn('coursenotes: ' .. message) end
+end
+
 --- `fig-alt` becomes the image's description (pandoc's alt text); the caption is left as it is.
 local function image(img)
   local alt = img.attributes['fig-alt']
@@ -68,6 +73,7 @@ local function row_widths(attrs, n)
       for number in row:gmatch('[^,]+') do widths:insert(tonumber(number) or 1) end
       rows:insert(widths)
     end
+    if #rows == 0 then warn('`layout="' .. spec .. '"` is not a list of rows such as [[1,1],[1]]: shown without a layout') end
     return #rows > 0 and rows or nil
   end
   local ncol, nrow = tonumber(attrs['layout-ncol']), tonumber(attrs['layout-nrow'])
@@ -138,6 +144,9 @@ end
 local function layout_panel(div, cells, caption)
   local widths = row_widths(div.attributes, #cells)
   if widths == nil then return nil end
+  for _, key in ipairs({ 'layout-align', 'layout-valign' }) do
+    if div.attributes[key] then warn('`' .. key .. '` is not supported: cells are centred and top-aligned') end
+  end
   for _, key in ipairs(kLayoutKeys) do div.attributes[key] = nil end
   local classes = pandoc.List({ 'quarto-layout-panel' })
   classes:extend(div.classes)

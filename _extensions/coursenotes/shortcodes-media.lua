@@ -28,6 +28,11 @@ local function escape(text)
   return (text:gsub('&', '&amp;'):gsub('<', '&lt;'):gsub('>', '&gt;'):gsub('"', '&quot;'))
 end
 
+--- A note for the build's report: pandoc logs it, the build prints it as `path:line: message`.
+local function warn(message)
+  if pandoc.log then pandoc.log.warn('coursenotes: ' .. message) end
+end
+
 --- The source text of inlines as the author typed it (quotes kept, so arguments can be split).
 local function source_text(inlines)
   local parts = {}
@@ -90,7 +95,11 @@ end
 --- `{{< video src [title= start= width= height= aspect-ratio=] >}}`: an iframe or a <video>, 16:9 unless sized.
 local function video(args, kwargs, context)
   local src = args[1] or kwargs['src']
-  if src == nil or src == '' then return nil end
+  if src == nil or src == '' then
+    warn('a `{{< video` shortcode needs an address: left as text')
+    return nil
+  end
+  if src:match('players%.brightcove%.net') then warn('`' .. src .. '`: Brightcove videos are not supported') end
   local title = kwargs['title'] or 'Video'
   local start = kwargs['start'] and tostring(tonumber(kwargs['start']) or '') or nil
   if start == '' then start = nil end
@@ -98,7 +107,9 @@ local function video(args, kwargs, context)
   for _, key in ipairs({ 'width', 'height' }) do
     if tonumber(kwargs[key]) then size = size .. ' ' .. key .. '="' .. tonumber(kwargs[key]) .. '"' end
   end
-  local ratio = kRatios[kwargs['aspect-ratio'] or kwargs['aspectRatio'] or ''] and (kwargs['aspect-ratio'] or kwargs['aspectRatio']) or '16x9'
+  local asked = kwargs['aspect-ratio'] or kwargs['aspectRatio']
+  if asked and not kRatios[asked] then warn('`aspect-ratio=' .. asked .. '` is not one of 1x1, 4x3, 16x9, 21x9: 16x9 is used') end
+  local ratio = kRatios[asked or ''] and asked or '16x9'
   local embed, suffix = embed_source(src, start)
   local player
   if embed then
@@ -116,6 +127,7 @@ end
 
 --- `{{< kbd Ctrl-C mac=Command-C >}}`: the keys, with every system's variant in the tooltip.
 local function kbd(args, kwargs, context)
+  if kwargs['mode'] then warn('`mode=' .. kwargs['mode'] .. '` of {{< kbd >}} is not supported: the keys are shown as written') end
   local variants, keys = {}, pandoc.List()
   for _, os in ipairs(kOsNames) do
     local value = kwargs[os[1]]

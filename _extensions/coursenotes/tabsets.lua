@@ -19,6 +19,11 @@ local function quarto_api()
   return rawget(_G, 'quarto')
 end
 
+--- A note for the build's report: pandoc logs it, the build prints it as `path:line: message`.
+local function warn(message)
+  if pandoc.log then pandoc.log.warn('coursenotes: ' .. message) end
+end
+
 --- A heading's inlines without the self-link another filter may have appended.
 local function title_of(header)
   return header.content:filter(function(el)
@@ -83,7 +88,10 @@ end
 local function tabset(div)
   if not div.classes:includes('panel-tabset') then return nil end
   local lead, tabs, level = split_tabs(div)
-  if lead == nil then return nil end
+  if lead == nil then
+    warn('`panel-tabset` has no headings, so no tabs: its content is shown as it is')
+    return nil
+  end
   tabset_count = tabset_count + 1
   local ids, active = {}, active_index(tabs)
   for i = 1, #tabs do ids[i] = 'tabset-' .. tabset_count .. '-' .. i end

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from coursenotes.errors import RenderError
 from coursenotes.htmlopts import metadata_args
+from coursenotes.quarto_notes import filter_warnings
 
 kReader = "markdown+emoji-yaml_metadata_block"     # front matter was already split off
 kTocMarker = "<!--coursenotes:toc-->"
@@ -21,9 +22,10 @@ kCacheDir = Path(".coursenotes-cache") / "pandoc"     # git-ignored; safe to del
 
 @dataclass(frozen=True)
 class Fragment:
-    """A post body as HTML, and its table of contents (empty when too short to need one)."""
+    """A post body as HTML, its table of contents (empty when too short to need one), and what the filters warned about."""
     html: str
     toc: str
+    warnings: tuple[str, ...] = ()
 
 
 @cache
@@ -59,7 +61,8 @@ def render_markdown(markdown: str, root: Path, source: Path, options: dict | Non
     if proc.returncode != 0:
         msg = proc.stderr.decode(errors="replace").strip().splitlines() or [f"pandoc exited {proc.returncode}"]
         raise RenderError(f"pandoc: {msg[0]}", source)
-    return split_toc(proc.stdout.decode())
+    fragment = split_toc(proc.stdout.decode())
+    return Fragment(fragment.html, fragment.toc, filter_warnings(proc.stderr.decode(errors="replace")))
 
 
 def render_key(markdown: str, root: Path, options: dict | None = None) -> str:
@@ -76,7 +79,7 @@ def cached(root: Path, key: str) -> Fragment | None:
     """A fragment rendered earlier from the same input, if any."""
     try: data = json.loads((root / kCacheDir / f"{key}.json").read_text())
     except (OSError, ValueError): return None
-    return Fragment(data["html"], data["toc"])
+    return Fragment(data["html"], data["toc"], tuple(data.get("warnings", ())))
 
 
 def remember(root: Path, key: str, fragment: Fragment) -> None:
@@ -85,7 +88,7 @@ def remember(root: Path, key: str, fragment: Fragment) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"html": fragment.html, "toc": fragment.toc}))
+        tmp.write_text(json.dumps({"html": fragment.html, "toc": fragment.toc, "warnings": list(fragment.warnings)}))
         os.replace(tmp, path)               # atomic: a concurrent build never reads half a file
     except OSError: pass
 

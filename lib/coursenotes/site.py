@@ -10,13 +10,14 @@ import jinja2
 
 from coursenotes import __version__, search
 from coursenotes.assets import mermaid_js, package_assets
-from coursenotes.config import SiteConfig, load_config
+from coursenotes.config import SiteConfig, kQuartoFile, load_config, load_yaml
 from coursenotes.errors import CoursenotesError
 from coursenotes.feeds import atom_feed, sitemap
 from coursenotes.htmlopts import page_options
 from coursenotes.images import fill_alt, first_image
 from coursenotes.posts import Post, discover
 from coursenotes.prepare import prepare
+from coursenotes.quarto_notes import post_notes, site_notes
 from coursenotes.render import Fragment, render_all
 from coursenotes.slugs import slugify
 from coursenotes.taxonomy import Tag, by_year, newest_first, tags_of
@@ -181,6 +182,13 @@ def site_files(config: SiteConfig, posts: list[Post], bodies: dict, extra: dict,
     return files
 
 
+def quarto_option_notes(config: SiteConfig, posts: list[Post], bodies: dict) -> list[str]:
+    """Notes for the Quarto options the site and its posts use that this build ignores."""
+    path = config.root / kQuartoFile
+    notes = site_notes(path, load_yaml(path)) if path.exists() else []
+    return notes + [note for post in posts for note in post_notes(post, bodies[post].warnings)]
+
+
 def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     """Build the site under `root`; publish only when every post succeeded."""
     options = options or BuildOptions()
@@ -193,6 +201,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     if errors: return BuildResult(visible, errors, out, report=report)
     use_search = options.search and search.available()
     notes = [search.kMissing] if options.search and not use_search else []
+    notes += quarto_option_notes(config, visible, bodies)
     try:
         files = site_files(config, visible, bodies, extra, use_search)
         files.update(report.files(Pages(config, use_search)))    # execution/index.html and report.json
