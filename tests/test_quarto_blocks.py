@@ -199,3 +199,25 @@ def test_unsupported_options_are_notes_with_their_lines(site):
     assert "No headings here." in page and "One" in page and "<kbd" in page     # shown, never dropped
     again = build(site.root, BuildOptions(search=False))                          # from the render cache too
     assert [n.replace(str(site.root) + "/", "") for n in again.notes] == notes
+
+
+def test_cell_options_lay_out_a_notebooks_stored_images(site):
+    import base64
+    import json
+    from tests.browser.test_reader_journey import png
+    image = {"output_type": "display_data", "metadata": {}, "data": {"image/png": base64.b64encode(png()).decode()}}
+    source = '#| layout-ncol: 2\n#| fig-cap: ["Before", "After"]\n#| fig-alt: ["A red square", "The same square"]\n' \
+             '#| column: page\n#| code-fold: true\nshow_two()'
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+          "cells": [{"cell_type": "raw", "metadata": {}, "source": "---\ntitle: Grid\ndate: 2024-01-01\n---"},
+                    {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": source,
+                     "outputs": [image, dict(image, data={"image/png": base64.b64encode(png(rgb=(0, 0, 200))).decode()})]}]}
+    site.post("2024-01-01-grid/index.ipynb", json.dumps(nb))
+    build_ok(site)
+    page = site.read("posts/grid/index.html")
+    assert folds(page) == [(False, "Code")]
+    panel = page.split('<div class="quarto-layout-panel column-page">', 1)[1]
+    cells = re.findall(r'<div class="quarto-layout-cell" style="flex-basis: 50.0%;">\s*<div class="cell-output cell-output-display">\s*'
+                       r'<figure>\s*<img src="(figure-[0-9a-f]+\.png)"[^>]*alt="([^"]+)"[^>]*/>\s*<figcaption>(\w+)</figcaption>', panel)
+    assert [(alt, cap) for _, alt, cap in cells] == [("A red square", "Before"), ("The same square", "After")]
+    assert all((site.root / "_site/posts/grid" / name).is_file() for name, _, _ in cells)
