@@ -14,6 +14,9 @@ the post's `format: html:` options) are the defaults, as in Quarto.
 
 local kTypes = { note = 'Note', tip = 'Tip', warning = 'Warning', caution = 'Caution', important = 'Important' }
 local kAppearances = { default = true, simple = true, minimal = true }
+-- Attributes pandoc writes as they are (others get a `data-` prefix, as pandoc's HTML writer does).
+local kHtmlAttributes = { role = true, lang = true, dir = true, style = true }
+local kOwnAttributes = { title = true, collapse = true, appearance = true, icon = true }
 -- Icons drawn for this site (24x24, stroke in currentColor, so CSS colours them per type and theme).
 local kIconPaths = {
   note = '<circle cx="12" cy="12" r="9"/><path d="M12 11v6M12 7.5v.5"/>',
@@ -85,10 +88,32 @@ local function outer_classes(div, kind, appearance, icon, titled)
   return classes
 end
 
---- Attributes of the outer element as an HTML string (for the <details> form).
-local function attr_html(identifier, classes)
-  local id = identifier ~= '' and (' id="' .. identifier:gsub('"', '&quot;') .. '"') or ''
-  return id .. ' class="' .. table.concat(classes, ' ') .. '"'
+--- Text escaped for a double-quoted HTML attribute.
+local function escape_attr(text)
+  return (text:gsub('&', '&amp;'):gsub('<', '&lt;'):gsub('>', '&gt;'):gsub('"', '&quot;'))
+end
+
+--- The outer element's attributes as HTML (for the <details> form), as pandoc writes a div's.
+local function attr_html(identifier, classes, attributes)
+  local out = identifier ~= '' and (' id="' .. escape_attr(identifier) .. '"') or ''
+  out = out .. ' class="' .. escape_attr(table.concat(classes, ' ')) .. '"'
+  for _, kv in ipairs(attributes) do
+    local name = kv[1]:match('^[%a_][%w_:%.%-]*$')
+    if name then
+      if not (name:match('^data%-') or name:match('^aria%-') or kHtmlAttributes[name]) then name = 'data-' .. name end
+      out = out .. ' ' .. name .. '="' .. escape_attr(kv[2]) .. '"'
+    end
+  end
+  return out
+end
+
+--- The author's other attributes, in order, without the ones that made the callout.
+local function other_attributes(div)
+  local kept = pandoc.List()
+  for _, kv in ipairs(div.attributes) do
+    if not kOwnAttributes[kv[1]] then kept:insert({ kv[1], kv[2] }) end
+  end
+  return kept
 end
 
 --- A callout div in Quarto's markup; collapsible ones become <details>.
@@ -105,6 +130,7 @@ local function callout(div)
   local custom = #title > 0
   if not custom and appearance == 'default' then title = pandoc.Inlines({ pandoc.Str(kTypes[kind]) }) end
   local titled = #title > 0
+  local attributes = other_attributes(div)
   local classes = outer_classes(div, kind, appearance, icon, titled)
   if #div.content == 0 then classes:insert('callout-empty-content') end   -- a title-only callout, as Quarto marks it
   local icon_inline = pandoc.RawInline('html', icon and icon_html(kind) or '')
@@ -113,7 +139,7 @@ local function callout(div)
   local body = pandoc.Div(div.content, { class = 'callout-body-container callout-body' })
   if not titled then
     body.content:insert(1, pandoc.Plain({ icon_inline, spoken }))
-    return pandoc.Div({ body }, pandoc.Attr(div.identifier, classes))
+    return pandoc.Div({ body }, pandoc.Attr(div.identifier, classes, attributes))
   end
   local heading = pandoc.List({ icon_inline })
   if custom then heading:insert(spoken) end
@@ -121,14 +147,14 @@ local function callout(div)
   local collapse = div.attributes['collapse']
   if collapse ~= 'true' and collapse ~= 'false' then
     return pandoc.Div({ pandoc.Div({ pandoc.Plain(heading) }, { class = 'callout-header' }), body },
-      pandoc.Attr(div.identifier, classes))
+      pandoc.Attr(div.identifier, classes, attributes))
   end
   classes:insert('callout-collapse')
   local open = collapse == 'false' and ' open' or ''
   heading:insert(1, pandoc.RawInline('html', '<summary class="callout-header">'))
   heading:insert(pandoc.RawInline('html', '</summary>'))
   return {
-    pandoc.RawBlock('html', '<details' .. open .. attr_html(div.identifier, classes) .. '>'),
+    pandoc.RawBlock('html', '<details' .. open .. attr_html(div.identifier, classes, attributes) .. '>'),
     pandoc.Plain(heading), body, pandoc.RawBlock('html', '</details>'),
   }
 end

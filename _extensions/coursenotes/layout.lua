@@ -177,7 +177,15 @@ end
 local function cell_options(div)
   local class = align_class(div.attributes['fig-align'])
   div.attributes['fig-align'] = nil
-  if class then div.content = div.content:walk({ Figure = function(fig) fig.classes:insert(class); return fig end }) end
+  if class then
+    div.content = div.content:walk({
+      Figure = function(fig) fig.classes:insert(class); return fig end,
+      -- An uncaptioned output image is a paragraph, not a figure: align it in a div, as para() does.
+      Para = function(p)
+        if #p.content == 1 and p.content[1].t == 'Image' then return pandoc.Div({ p }, { class = 'quarto-figure ' .. class }) end
+      end,
+    })
+  end
   local column = div.attributes['column']
   div.attributes['column'] = nil
   if column == nil or column == '' then return div end

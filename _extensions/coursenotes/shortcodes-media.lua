@@ -4,10 +4,10 @@ under plain pandoc (Quarto expands shortcodes itself before any filter runs).
 
 Pandoc's Markdown reader sees `{{< video url title="Intro" >}}` as ordinary text, so this
 filter finds `{{<` ... `>}}` runs in a paragraph's inlines, reads the name and arguments, and
-asks HANDLERS[name]. A handler returns Blocks for a shortcode alone in its paragraph
+asks kHandlers[name]. A handler returns Blocks for a shortcode alone in its paragraph
 (context 'block'), Inlines inside running text (context 'inline'), or nil to leave the text as
 it is: shortcodes this file does not know are left for the other shortcode handlers (more
-entries of HANDLERS). `{{{< name >}}}` is written out literally as `{{< name >}}`, as in Quarto,
+entries of kHandlers). `{{{< name >}}}` is written out literally as `{{< name >}}`, as in Quarto,
 in prose and in code (where Quarto also expands shortcodes, so authors escape them there).
 ]]
 
@@ -153,7 +153,7 @@ local function pagebreak(_, _, context)
 end
 
 -- name -> function(args, kwargs, context) returning Blocks ('block'), Inlines ('inline') or nil.
-local HANDLERS = { video = video, kbd = kbd, pagebreak = pagebreak }
+local kHandlers = { video = video, kbd = kbd, pagebreak = pagebreak }
 
 --- Where the shortcode starting at inlines[first] ends: (last index, text inside, trailing text, escaped).
 local function find_call(inlines, first)
@@ -182,7 +182,7 @@ local function expand_inlines(inlines, context)
       replacement = pandoc.Inlines({ pandoc.Str('{{<' .. inner .. '>}}') })
     elseif last then
       local name, args, kwargs = parse_call(inner)
-      local handler = HANDLERS[name]
+      local handler = kHandlers[name]
       replacement = handler and handler(args, kwargs, context)
     end
     if replacement then

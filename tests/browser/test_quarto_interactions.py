@@ -121,6 +121,16 @@ def test_tabs_switch_by_click_and_keyboard_and_groups_follow(visit, base_url):
     assert v.errors == [] and v.external == []
 
 
+def test_a_link_to_a_tab_opens_it(visit, base_url):
+    v = visit()
+    v.page.goto(base_url + "#jax")                                      # the JAX tab title's id
+    assert panel_texts(v.page, 0) == ["Use optax."]
+    v.page.evaluate("location.hash = '#pytorch-1'")                     # the second tabset's PyTorch tab
+    v.page.wait_for_function("document.querySelector('#pytorch-1').closest('[role=tabpanel]').hidden === false")
+    assert panel_texts(v.page, 1) == ["Second PyTorch."]
+    assert v.errors == []
+
+
 def test_collapsed_callout_and_folded_cell_open(visit, base_url):
     v = visit()
     page = v.page

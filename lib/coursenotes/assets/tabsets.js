@@ -68,4 +68,19 @@
 
   var saved = remembered();
   Object.keys(saved).forEach(function (group) { showGroup(group, saved[group], null); });
+
+  // A link to something inside a hidden tab (a tab's title, or a heading in it) opens that tab.
+  function revealTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id), panel = null;
+    for (var node = target; node; node = node.parentElement) {
+      if (node.getAttribute('role') !== 'tabpanel') continue;
+      var tab = document.getElementById(node.getAttribute('aria-labelledby'));
+      var set = tab && tab.closest('.panel-tabset');
+      if (set) { show(set, tab, false); panel = panel || node; }
+    }
+    if (panel) (target.classList.contains('tab-heading') ? panel : target).scrollIntoView();
+  }
+  window.addEventListener('hashchange', revealTarget);
+  if (location.hash) revealTarget();
 })();
