@@ -26,6 +26,13 @@ local function warn(message)
   if pandoc.log then pandoc.log.warn('coursenotes: ' .. message) end
 end
 
+local default_align = nil   -- the document's `fig-align` (metadata), for images that give none
+
+--- Remember the document's `fig-align`.
+local function read_meta(meta)
+  if meta['fig-align'] ~= nil then default_align = pandoc.utils.stringify(meta['fig-align']) end
+end
+
 --- `fig-alt` becomes the image's description (pandoc's alt text); the caption is left as it is.
 local function image(img)
   local alt = img.attributes['fig-alt']
@@ -41,7 +48,12 @@ local function align_class(value)
   return nil
 end
 
---- A figure takes its image's `fig-align` as a class.
+--- Classes without any alignment class (a cell's `fig-align` replaces the document's).
+local function without_align(classes)
+  return classes:filter(function(c) return not c:match('^quarto%-figure%-') end)
+end
+
+--- A figure takes its image's `fig-align` (else the document's) as a class.
 local function figure(fig)
   local found
   fig.content = fig.content:walk({ Image = function(img)
@@ -49,6 +61,7 @@ local function figure(fig)
     img.attributes['fig-align'] = nil
     return img
   end })
+  found = found or align_class(default_align)
   if found then fig.classes:insert(found) end
   return fig
 end
@@ -57,7 +70,7 @@ end
 local function para(block)
   local img = block.content[1]
   if #block.content ~= 1 or img.t ~= 'Image' then return nil end
-  local class = align_class(img.attributes['fig-align'])
+  local class = align_class(img.attributes['fig-align'] or default_align)
   if class == nil then return nil end
   img.attributes['fig-align'] = nil
   return pandoc.Div({ block }, { class = 'quarto-figure ' .. class })
@@ -179,10 +192,14 @@ local function cell_options(div)
   div.attributes['fig-align'] = nil
   if class then
     div.content = div.content:walk({
-      Figure = function(fig) fig.classes:insert(class); return fig end,
+      traverse = 'topdown',   -- an aligned figure or div is done: its own paragraph needs no second wrapper
+      Figure = function(fig) fig.classes = without_align(fig.classes); fig.classes:insert(class); return fig, false end,
+      Div = function(d)
+        if d.classes:includes('quarto-figure') then d.classes = without_align(d.classes); d.classes:insert(class); return d, false end
+      end,
       -- An uncaptioned output image is a paragraph, not a figure: align it in a div, as para() does.
       Para = function(p)
-        if #p.content == 1 and p.content[1].t == 'Image' then return pandoc.Div({ p }, { class = 'quarto-figure ' .. class }) end
+        if #p.content == 1 and p.content[1].t == 'Image' then return pandoc.Div({ p }, { class = 'quarto-figure ' .. class }), false end
       end,
     })
   end
@@ -218,4 +235,4 @@ local function div_block(div)
 end
 
 if quarto_api() ~= nil or not FORMAT:match('html') then return {} end
-return { { Image = image }, { Figure = figure, Para = para }, { Div = div_block } }
+return { { Meta = read_meta }, { Image = image }, { Figure = figure, Para = para }, { Div = div_block } }

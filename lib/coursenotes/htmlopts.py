@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-# Page-wide defaults the Lua filters read from metadata (_extensions/coursenotes/code.lua, callouts.lua).
+# Page-wide defaults the Lua filters read from metadata (_extensions/coursenotes/code.lua, callouts.lua, layout.lua).
 CODE_DEFAULTS = ("code-fold", "code-summary", "code-line-numbers", "code-overflow")
-PAGE_OPTIONS = (*CODE_DEFAULTS, "callout-appearance", "callout-icon")
+PAGE_OPTIONS = (*CODE_DEFAULTS, "callout-appearance", "callout-icon", "fig-align")
 # Cell options that travel on the echoed source's fence (code.lua) and on the `.cell` div (layout.lua).
 CODE_OPTIONS = (*CODE_DEFAULTS, "filename")
 CELL_OPTIONS = ("column", "layout", "layout-ncol", "layout-nrow", "layout-align", "layout-valign", "fig-align")
@@ -39,8 +39,8 @@ def metadata_args(options: dict) -> list[str]:
 
 
 def quoted(value: str) -> str:
-    """A value double-quoted for a pandoc attribute."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A value double-quoted for a pandoc attribute, on one line (it sits in a fence's info line)."""
+    return '"' + " ".join(value.splitlines()).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def attributes(opts: dict, keys: tuple[str, ...]) -> str:
