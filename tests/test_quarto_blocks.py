@@ -1,8 +1,11 @@
 """Quarto's block features through a whole build: code-fold at site, post and cell level, and the blocks in a page."""
+import base64
+import json
 import re
 
 from coursenotes.htmlopts import attributes, metadata_args, page_options
 from coursenotes.site import BuildOptions, build
+from tests.browser.test_reader_journey import png
 from tests.conftest import REPO
 
 SITE_FOLD = """\
@@ -202,9 +205,6 @@ def test_unsupported_options_are_notes_with_their_lines(site):
 
 
 def test_cell_options_lay_out_a_notebooks_stored_images(site):
-    import base64
-    import json
-    from tests.browser.test_reader_journey import png
     image = {"output_type": "display_data", "metadata": {}, "data": {"image/png": base64.b64encode(png()).decode()}}
     source = '#| layout-ncol: 2\n#| fig-cap: ["Before", "After"]\n#| fig-alt: ["A red square", "The same square"]\n' \
              '#| column: page\n#| code-fold: true\nshow_two()'
