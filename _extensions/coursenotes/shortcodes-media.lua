@@ -170,8 +170,24 @@ local function find_call(inlines, first)
   return nil
 end
 
+--- Inlines where a shortcode glued to text before it (`({{< kbd X >}})`) starts a Str of its own.
+local function split_openings(inlines)
+  local out = pandoc.Inlines({})
+  for _, el in ipairs(inlines) do
+    local at = el.t == 'Str' and el.text:find('{{{?<', 2) or nil
+    if at and el.text:sub(at - 1, at - 1) ~= '{' then
+      out:insert(pandoc.Str(el.text:sub(1, at - 1)))
+      out:insert(pandoc.Str(el.text:sub(at)))
+    else
+      out:insert(el)
+    end
+  end
+  return out
+end
+
 --- Inlines with every known shortcode expanded (or unescaped); unknown ones untouched.
 local function expand_inlines(inlines, context)
+  inlines = split_openings(inlines)
   local out, i = pandoc.Inlines({}), 1
   while i <= #inlines do
     local el = inlines[i]
