@@ -151,14 +151,16 @@ def box(page, selector: str) -> dict:
 
 
 def test_margin_note_in_the_margin_on_a_laptop_and_inline_on_a_phone(visit, base_url):
-    laptop = visit(width=1366).page
+    on_laptop = visit(width=1366)
+    laptop = on_laptop.page
     laptop.goto(base_url)
     note, text = box(laptop, ".column-margin"), box(laptop, ".post-body > p")
     assert note["x"] >= text["x"] + text["width"] and note["x"] + note["width"] <= 1366
     after = laptop.get_by_text("Text after the note.").bounding_box()
     assert abs(note["y"] - after["y"]) < 10                              # level with where it stands in the text
     shoot(laptop, "quarto-blocks-laptop")
-    phone = visit(width=390, height=800).page
+    on_phone = visit(width=390, height=800)
+    phone = on_phone.page
     phone.goto(base_url)
     note, paragraph = box(phone, ".column-margin"), box(phone, "h2#margin ~ p")
     assert note["x"] >= paragraph["x"] - 1 and note["x"] + note["width"] <= paragraph["x"] + paragraph["width"] + 1
@@ -166,6 +168,7 @@ def test_margin_note_in_the_margin_on_a_laptop_and_inline_on_a_phone(visit, base
     assert paragraph["y"] + paragraph["height"] <= note["y"] < after["y"]   # in line, where it stands in the text
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shoot(phone, "quarto-blocks-phone")
+    assert on_laptop.errors == on_phone.errors == [] and on_laptop.external == on_phone.external == []
 
 
 # Contrast of an element's text on its nearest painted background; colours are normalised through a
