@@ -116,6 +116,23 @@ local function other_attributes(div)
   return kept
 end
 
+--- A titled callout: a header and the body, or a <details> whose summary is the header when it collapses.
+local function titled_callout(div, heading, body, classes, attributes)
+  local collapse = div.attributes['collapse']
+  if collapse ~= 'true' and collapse ~= 'false' then
+    return pandoc.Div({ pandoc.Div({ pandoc.Plain(heading) }, { class = 'callout-header' }), body },
+      pandoc.Attr(div.identifier, classes, attributes))
+  end
+  classes:insert('callout-collapse')
+  local open = collapse == 'false' and ' open' or ''
+  heading:insert(1, pandoc.RawInline('html', '<summary class="callout-header">'))
+  heading:insert(pandoc.RawInline('html', '</summary>'))
+  return {
+    pandoc.RawBlock('html', '<details' .. open .. attr_html(div.identifier, classes, attributes) .. '>'),
+    pandoc.Plain(heading), body, pandoc.RawBlock('html', '</details>'),
+  }
+end
+
 --- A callout div in Quarto's markup; collapsible ones become <details>.
 local function callout(div)
   local kind = callout_type(div)
@@ -144,19 +161,7 @@ local function callout(div)
   local heading = pandoc.List({ icon_inline })
   if custom then heading:insert(spoken) end
   heading:insert(pandoc.Span(title, { class = 'callout-title-container' }))
-  local collapse = div.attributes['collapse']
-  if collapse ~= 'true' and collapse ~= 'false' then
-    return pandoc.Div({ pandoc.Div({ pandoc.Plain(heading) }, { class = 'callout-header' }), body },
-      pandoc.Attr(div.identifier, classes, attributes))
-  end
-  classes:insert('callout-collapse')
-  local open = collapse == 'false' and ' open' or ''
-  heading:insert(1, pandoc.RawInline('html', '<summary class="callout-header">'))
-  heading:insert(pandoc.RawInline('html', '</summary>'))
-  return {
-    pandoc.RawBlock('html', '<details' .. open .. attr_html(div.identifier, classes, attributes) .. '>'),
-    pandoc.Plain(heading), body, pandoc.RawBlock('html', '</details>'),
-  }
+  return titled_callout(div, heading, body, classes, attributes)
 end
 
 if quarto_api() ~= nil or not FORMAT:match('html') then return {} end
