@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import REPO, simple_post
 
-from coursenotes.build import build
+from coursenotes.build import BuildOptions, build
 
 QUARTO_SOURCES = (
     "posts",
@@ -93,6 +93,17 @@ def cited(page: str) -> list[str]:
     return sorted(set(re.findall(r'<div id="(ref-[^"]+)" class="csl-entry', page)))
 
 
+def blocks(page: str) -> dict:
+    """Quarto's block features a page shows, in markup both renderers share (Quarto's class names)."""
+    body = page.split("<main", 1)[-1]
+    return {
+        "callouts": sorted(re.findall(r'class="(?:[^"]* )?callout callout-style-(\w+) callout-(\w+)', body)),
+        "tabs": len(re.findall(r'role="tab"', body)),
+        "folds": [bool(a or b) for a, b in re.findall(r'<details( open)? class="code-fold"( open)?>', body)],
+        "videos": len(re.findall(r'class="quarto-video', body)),
+    }
+
+
 def site_summary(out: Path) -> dict:
     """What both renderers must agree on."""
     pages = post_pages(out)
@@ -104,6 +115,7 @@ def site_summary(out: Path) -> dict:
         "tags": {p: tags(h) for p, h in pages.items()},
         "tag_pages": tag_pages(out),
         "images": {p: output_images(out, p, h) for p, h in pages.items()},
+        "blocks": {p: blocks(h) for p, h in pages.items()},
         "feeds": sorted(p.relative_to(out).as_posix() for p in out.glob("**/index.xml")),
     }
 
@@ -131,6 +143,14 @@ def test_summary_reads_our_build(site):
     assert summary["images"][page] == [(3, 2), (3, 2)]
     assert summary["xrefs"][page] == [("#fig-a", "Figure 1")] and summary["cited"][page] == ["ref-knuth1984"]
     assert summary["feeds"] == ["index.xml", "tags/fast.ai/index.xml", "tags/python/index.xml"]
+    assert summary["blocks"][page] == {"callouts": [], "tabs": 0, "folds": [], "videos": 0}
+
+
+def test_summary_reads_quarto_blocks_in_our_build(tmp_path):
+    assert build(REPO, BuildOptions(frozen=True, out=tmp_path / "site", search=False)).ok
+    found = site_summary(tmp_path / "site")["blocks"]["posts/quarto-features/index.html"]
+    assert ("default", "caution") in found["callouts"] and ("simple", "note") in found["callouts"]
+    assert found["tabs"] == 4 and found["folds"] == [False, True] and found["videos"] == 1
 
 
 @pytest.mark.slow
@@ -171,5 +191,6 @@ def test_quarto_render_matches_coursenotes_build(tmp_path):
     assert theirs["tag_pages"] == mine["tag_pages"]
     assert {p: len(v) for p, v in theirs["images"].items()} == {p: len(v) for p, v in mine["images"].items()}
     assert theirs["images"] == mine["images"]
+    assert theirs["blocks"] == mine["blocks"]  # callouts, tabs, folds, videos
     assert set(mine["feeds"]) <= set(theirs["feeds"])
     assert not list((project / "_site" / "posts").glob("2*"))  # no dated folder left behind

@@ -150,6 +150,15 @@ local function div(el)
   local kind = ref_type(el.identifier)
   if kind ~= 'fig' and kind ~= 'tbl' then return nil end
   local number = add_entry(el.identifier, kind)
+  -- A layout panel (`::: {#fig-x layout-ncol=2}`): its last paragraph is the caption (layout.lua makes
+  -- the figure), so the prefix goes there and its images stay subfigures, lettered (a), (b), ...
+  local last = el.content[#el.content]
+  local is_panel = el.attributes['layout'] or el.attributes['layout-ncol'] or el.attributes['layout-nrow']
+  if kind == 'fig' and is_panel and not el.classes:includes('cell') and last and last.t == 'Para'
+      and not last.content:find_if(function(x) return x.t == 'Image' end) then
+    last.content = pandoc.Inlines(caption_prefix(kind, number)) .. last.content
+    return el
+  end
   local done = false
   local function caption_once(inner)
     if done or #inner.caption.long == 0 then return nil end

@@ -34,12 +34,19 @@ class BuildResult:
         return not self.errors
 
 
+def in_file_order(warnings: list) -> list:
+    """A post's warnings in the order an author reads the file (those without a line last)."""
+    return sorted(warnings, key=lambda w: (w.line is None, w.line or 0))
+
+
 def render_posts(
     posts: list[Post], settings: Settings, progress: Callable[[str], None] | None = None
 ) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report]:
     """Execute, lay out and render every post: (fragments, output files, errors, execution report)."""
     executed, report = execute_posts(posts, settings, progress)
-    metas = {p: post_pandoc_meta(p, settings.root) for p in posts}  # bibliography, csl, number-sections, toc-depth
+    metas = {
+        p: post_pandoc_meta(p, settings.root, settings.site.html) for p in posts
+    }  # bibliography, csl, number-sections, toc-depth
     errors = [x for p in posts for x in (executed[p], metas[p]) if isinstance(x, CoursenotesError)]
     sources: dict[Post, PageSource] = {p: page_source(e) for p, e in executed.items() if isinstance(e, Executed)}
     ready = [p for p in sources if not isinstance(metas[p], CoursenotesError)]
@@ -68,11 +75,12 @@ def build(
     visible = [p for p in posts if options.drafts or not p.draft]
     bodies, extra, render_errors, report = render_posts(visible, settings, progress)
     errors += render_errors
-    warnings = [w for p in visible if p in bodies for w in as_warnings(bodies[p].warnings, p.source)]
+    warnings = [w for p in visible if p in bodies for w in in_file_order(as_warnings(bodies[p].warnings, p.source))]
     if errors:
         return BuildResult(visible, errors, out, report=report, warnings=warnings)
     use_search = options.search and search.available()
     notes = [search.MISSING] if options.search and not use_search else []
+    notes += config.notes
     try:
         files = site_files(config, visible, bodies, extra, use_search)
         files.update(report_files(Pages(config, use_search), report))

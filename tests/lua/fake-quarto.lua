@@ -1,12 +1,12 @@
 --[[
-Runs coursenotes.lua as Quarto would, under plain pandoc: a stub `quarto` global is set
+Runs the extension's filters (every *.lua, in sorted order, as the build does) as Quarto would, under plain pandoc: a stub `quarto` global is set
 before the filter loads. The stub pretends every extension file exists (so the golden file
 does not depend on `npm ci`) and lists the HTML dependencies it was given in a trailing
 comment, so the golden file shows them.
 ]]
 
-local kFilter = pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE),
-  '..', '..', '_extensions', 'coursenotes', 'coursenotes.lua' })
+local kExtension = pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE),
+  '..', '..', '_extensions', 'coursenotes' })
 
 local dependencies = pandoc.List()
 
@@ -28,6 +28,11 @@ local function report(doc)
   return doc
 end
 
-local filters = dofile(kFilter)
+local names = pandoc.List(pandoc.system.list_directory(kExtension)):filter(function(n) return n:match('%.lua$') end)
+table.sort(names)
+local filters = {}
+for _, name in ipairs(names) do
+  for _, f in ipairs(dofile(pandoc.path.join({ kExtension, name }))) do table.insert(filters, f) end
+end
 table.insert(filters, { Pandoc = report })
 return filters

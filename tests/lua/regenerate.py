@@ -11,9 +11,10 @@ import pypandoc
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 EXTENSION = REPO / "_extensions" / "coursenotes"
-FILTER = EXTENSION / "coursenotes.lua"
-# Cases named quarto* run the same filter with a stub `quarto` global (see fake-quarto.lua).
+# Cases named quarto* run the same filters with a stub `quarto` global (see fake-quarto.lua).
 FAKE_QUARTO = HERE / "fake-quarto.lua"
+# The build's fragment template: the body, then its table of contents (so goldens show what reaches the TOC).
+TEMPLATE = REPO / "lib" / "coursenotes" / "templates" / "fragment.html"
 
 
 def cases() -> list[str]:
@@ -28,7 +29,7 @@ def filters_for(case: str) -> list[Path]:
 
 def run(case: str, to: str = "html5") -> subprocess.CompletedProcess:
     """Pandoc on the case's input with the filters and MathML, as the build runs it (front matter is metadata here)."""
-    args = [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", to, "--mathml"]
+    args = [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", to, "--mathml", "--toc", "--template", str(TEMPLATE)]
     args += [f"--lua-filter={f}" for f in filters_for(case)]
     return subprocess.run([*args, str(HERE / f"input-{case}.md")], capture_output=True, text=True, cwd=REPO)
 

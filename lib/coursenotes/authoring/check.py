@@ -219,5 +219,7 @@ def check(root: Path) -> tuple[list[Post], list[CoursenotesError]]:
     problems += tag_problems(posts)
     for post in posts:
         problems += date_problems(post) + meta_problems(post) + reference_problems(post, public, preview)
-    problems += render_problems(posts, config.root)  # cross-references, citations, math, as pandoc sees them
+    problems += render_problems(
+        posts, config.root, config.html
+    )  # cross-references, citations, math, as pandoc sees them
     return posts, sorted(problems, key=lambda e: (str(e.path or ""), e.line or 0))

@@ -35,11 +35,11 @@ def check_markdown(post: Post) -> str:
     return markdown + labelled_cells(nb, markdown)
 
 
-def render_problems(posts: list[Post], root: Path) -> list[CoursenotesError]:
+def render_problems(posts: list[Post], root: Path, site_html: dict | None = None) -> list[CoursenotesError]:
     """Every render warning and per-post pandoc setting error, for all posts (pandoc runs in parallel, cached)."""
     problems, items = list(with_display(posts)[1]), []
     for post in posts:
-        meta = post_pandoc_meta(post, root)
+        meta = post_pandoc_meta(post, root, site_html)
         if isinstance(meta, CoursenotesError):
             problems.append(meta)
             continue

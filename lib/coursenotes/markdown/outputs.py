@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import nbformat
 
 from coursenotes.markdown.displays import CellContext, div, fence, joined, merged_streams, output_markdown, raw_html
+from coursenotes.settings import CELL_OPTIONS, CODE_OPTIONS, attributes
 from coursenotes.sources import cell_options
 
 # Jupyter Book / nbconvert tags, honoured like the matching Quarto options.
@@ -67,7 +68,8 @@ def code_markdown(cell, number: int, opts: dict, lang: str, files: dict) -> str:
     if opts.get("include") is False:
         return ""
     source = joined(cell.get("source"))
-    parts = [fence(source, lang, ".cell-code")] if opts.get("echo", True) is not False and source.strip() else []
+    shown = opts.get("echo", True) is not False and source.strip()
+    parts = [fence(source, lang, ".cell-code" + attributes(opts, CODE_OPTIONS))] if shown else []
     if opts.get("output", True) is not False and opts.get("eval", True) is not False:
         ctx = CellContext(number, opts, files)
         parts += [output_markdown(out, ctx) for out in merged_streams(cell.get("outputs", []))]
@@ -76,7 +78,7 @@ def code_markdown(cell, number: int, opts: dict, lang: str, files: dict) -> str:
         return ""
     label = opts.get("label")
     ident = str(label) if label and re.fullmatch(r"[A-Za-z][\w:.-]*", str(label)) else ""
-    return div(".cell", "\n\n".join(parts), ident, colons=4)
+    return div(".cell" + attributes(opts, CELL_OPTIONS), "\n\n".join(parts), ident, colons=4)
 
 
 def attachment_markdown(cell, files: dict) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursenotes.errors import FrontMatterError
+from coursenotes.settings import metadata_args, page_options, unsupported_options
 
 PATH_KEYS = ("bibliography", "csl")
 # Quarto front matter this build does not show: each is a `path:line` warning instead of silence.
@@ -62,7 +63,7 @@ def toc_depth(value, source: Path, line: int | None) -> list[str]:
     return [f"--toc-depth={value}"]
 
 
-def pandoc_meta(meta: dict, key_lines: dict, source: Path, root: Path) -> PandocMeta:
+def pandoc_meta(meta: dict, key_lines: dict, source: Path, root: Path, site_html: dict | None = None) -> PandocMeta:
     """The pandoc arguments a post's front matter asks for; FrontMatterError with the key's line when one is wrong."""
     args, files = [], []
     for key in PATH_KEYS:
@@ -87,17 +88,18 @@ def pandoc_meta(meta: dict, key_lines: dict, source: Path, root: Path) -> Pandoc
     if meta.get("nocite"):
         args.append(f"--metadata=nocite={meta['nocite']}")  # references.lua reads the @keys
     args += toc_depth(meta.get("toc-depth"), source, key_lines.get("toc-depth"))
+    args += metadata_args(page_options(site_html or {}, meta))  # code-fold, callout-appearance, ... for the filters
     warnings = tuple(
         (f"{key}:", f"`{key}` is not supported by the coursenotes build: {why}")
         for key, why in UNSUPPORTED.items()
         if key in meta
-    )
+    ) + tuple((f"{key}:", f"`{key}` {why}") for key, why in unsupported_options(meta))
     return PandocMeta(tuple(args), tuple(files), warnings)
 
 
-def post_pandoc_meta(post, root: Path) -> PandocMeta | FrontMatterError:
+def post_pandoc_meta(post, root: Path, site_html: dict | None = None) -> PandocMeta | FrontMatterError:
     """`pandoc_meta` for a Post, the error returned rather than raised so one bad post never stops the others."""
     try:
-        return pandoc_meta(post.meta, post.raw.key_lines if post.raw else {}, post.source, root)
+        return pandoc_meta(post.meta, post.raw.key_lines, post.source, root, site_html)
     except FrontMatterError as e:
         return e

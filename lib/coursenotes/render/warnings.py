@@ -13,6 +13,10 @@ from pathlib import Path
 from coursenotes.errors import CoursenotesError
 
 FILTER_PREFIX = "coursenotes-warning\t"  # written by _extensions/coursenotes/*.lua
+# Filters that log through pandoc write `[WARNING] Scripting warning at <file> line N column M: coursenotes: <text>`;
+# the first `quoted` token of the text is the needle.
+LOGGED = re.compile(r"^\[WARNING\] .*?coursenotes: (.+)$", re.M)
+NEEDLE = re.compile(r"`([^`]+)`")
 CITATION = re.compile(r"^\[WARNING\] Citeproc: citation (\S+) not found", re.M)
 MATH = re.compile(r"^\[WARNING\] Could not convert TeX math\s(.*?), rendering as TeX:\n(.*?)(?=^\S|\Z)", re.M | re.S)
 MATH_REASON = re.compile(r"^\s*(unexpected .*|.*(?:expecting|error).*)$", re.M)
@@ -29,6 +33,9 @@ def parsed(stderr: str) -> list[tuple[str, str]]:
         if line.startswith(FILTER_PREFIX):
             _, needle, message = line.split("\t", 2)
             found.append((needle, message))
+    for message in dict.fromkeys(m.strip() for m in LOGGED.findall(stderr)):
+        quoted = NEEDLE.search(message)
+        found.append((quoted.group(1) if quoted else "", message))
     found += [(f"@{key}", f"citation @{key} is not in the bibliography") for key in CITATION.findall(stderr)]
     for tex, details in MATH.findall(stderr):
         reason = MATH_REASON.search(details)

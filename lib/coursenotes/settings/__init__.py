@@ -1,7 +1,8 @@
 """Settings: `_quarto.yml`, `[tool.coursenotes]`, the environment and the command line, typed and checked once.
 
 Public names: SiteConfig, ToolSettings, GatewaySettings, BuildOptions, Settings, NavLink,
-load_config (the site alone), load_settings (everything a build needs), QUARTO_FILE, load_yaml.
+load_config (the site alone), load_settings (everything a build needs), QUARTO_FILE, load_yaml,
+and Quarto's HTML page and cell options (html.py: page_options, metadata_args, attributes, ...).
 """
 
 from __future__ import annotations
@@ -11,11 +12,21 @@ from pathlib import Path
 
 from coursenotes.settings.execute import check_execute
 from coursenotes.settings.gateway import resolve_gateway
+from coursenotes.settings.html import (
+    CELL_OPTIONS,
+    CODE_OPTIONS,
+    attributes,
+    metadata_args,
+    page_options,
+    unsupported_options,
+)
 from coursenotes.settings.model import BuildOptions, GatewaySettings, NavLink, Settings, SiteConfig, ToolSettings
 from coursenotes.settings.site import QUARTO_FILE, load_site, load_yaml
 from coursenotes.settings.tool import load_tool_settings
 
 __all__ = [
+    "CELL_OPTIONS",
+    "CODE_OPTIONS",
     "QUARTO_FILE",
     "BuildOptions",
     "GatewaySettings",
@@ -23,11 +34,15 @@ __all__ = [
     "Settings",
     "SiteConfig",
     "ToolSettings",
+    "attributes",
     "check_execute",
     "load_config",
     "load_settings",
     "load_yaml",
+    "metadata_args",
+    "page_options",
     "resolve_gateway",
+    "unsupported_options",
 ]
 
 

@@ -43,6 +43,8 @@ class SiteConfig:
     execute: dict = field(default_factory=dict)  # site-wide `execute:` options, validated
     jupyter: str | None = None  # site-wide kernel name
     tool: ToolSettings = field(default_factory=ToolSettings)
+    html: dict = field(default_factory=dict)  # site-wide `format: html:` options the Lua filters read (code-fold, ...)
+    notes: tuple[str, ...] = ()  # `_quarto.yml: ...` lines about settings this build does not draw
 
     @property
     def posts_dir(self) -> Path:

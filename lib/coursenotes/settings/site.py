@@ -9,6 +9,7 @@ import yaml
 from coursenotes.errors import ConfigError
 from coursenotes.files import read_text
 from coursenotes.settings.execute import check_execute
+from coursenotes.settings.html import page_options, unsupported_options
 from coursenotes.settings.model import NavLink, SiteConfig, ToolSettings
 from coursenotes.urls import site_href
 
@@ -74,4 +75,6 @@ def load_site(root: Path, tool: ToolSettings | None = None) -> SiteConfig:
         execute=execute,
         jupyter=site_kernel(data),
         tool=tool or ToolSettings(),
+        html=page_options(data, {}),
+        notes=tuple(f"{QUARTO_FILE}: `{key}` {why}" for key, why in unsupported_options(data)),
     )
