@@ -43,6 +43,6 @@
       }
     });
     block.classList.add('has-copy');
-    block.appendChild(button);
+    block.insertBefore(button, block.firstChild);   // first, so the CSS can keep it at the top right while the block scrolls
   });
 })();
