@@ -54,6 +54,11 @@ def test_plain_code_and_outputs_are_named_for_what_they_are():
     assert '<pre tabindex="0" role="group" aria-label="Error"><code>ValueError' in out
 
 
+def test_a_display_of_other_html_scrolls_in_a_named_box():
+    out = html('::: {.cell-output .cell-output-display}\n```{=html}\n<div style="width: 90rem">wide widget</div>\n```\n:::\n')
+    assert '<div class="cell-output cell-output-display" tabindex="0" role="group" aria-label="Output">' in out
+
+
 def test_an_authors_own_attributes_are_kept():
     out = html('```{.python tabindex="-1" aria-label="Setup"}\nx = 1\n```\n')
     assert 'tabindex="-1"' in out and 'aria-label="Setup"' in out and 'tabindex="0"' not in out

@@ -7,6 +7,8 @@ pandoc) and `quarto render` (listed in _extension.yml after coursenotes.lua).
   a keyboard can reach and scroll it, and a name (`role="group"` + `aria-label`: a `pre` or
   `div` has no role that may carry a name otherwise). The name says what the block is: "Python
   code", "Output", "Standard error", "Error", "Output table".
+- A display of other HTML (no table or pre of its own) scrolls in its `.cell-output-display`
+  box, which is made focusable and named instead.
 - pandas' empty header cells: the top-left one (above the index) is labelled "Index" in
   visually-hidden text; the empty ones after a row's first cell are blanks, not headers, and
   become `<td>`. An author's table with an empty corner gets "Item" there the same way.
@@ -138,10 +140,21 @@ local function output_label(div)
   return nil
 end
 
---- A cell output: its blocks get the output's name ("Standard error") rather than "Code".
+--- True for raw HTML that scrolls inside the display box itself: no table or pre of its own to scroll.
+local function is_other_html(block)
+  return block.t == 'RawBlock' and block.format:match('html') ~= nil
+    and not block.text:find('<table', 1, true) and not block.text:find('<pre', 1, true)
+end
+
+--- A cell output: its blocks get the output's name ("Standard error") rather than "Code"; a
+--- display of other HTML (widgets, styled divs) scrolls in its own box (.cell-output-display), so
+--- that box is the one made focusable and named.
 local function output_div(div)
   local label = output_label(div)
   if label == nil then return nil end
+  if div.classes:includes('cell-output-display') and #div.content == 1 and is_other_html(div.content[1]) then
+    div.attr = name_attributes(div.attr, label)
+  end
   return div:walk({
     CodeBlock = function(block) return code_block(block, label) end,
     RawBlock = function(block) return raw_block(block, label) end,

@@ -93,7 +93,9 @@ def outputs_notebook() -> nbformat.NotebookNode:
         out.new_output("display_data", data={"image/png": __import__("base64").b64encode(png(64, 48)).decode(), "text/plain": "<Figure>"})])
     markdown_out = out.new_code_cell("Markdown(snippet)", execution_count=6, outputs=[
         out.new_output("display_data", data={"text/markdown": "```python\n" + CODE + "```\n", "text/plain": "<Markdown>"}),
-        out.new_output("display_data", data={"text/html": f'<pre><code class="sourceCode">{TOKEN_SPECIMEN}</code></pre>', "text/plain": ""})])
+        out.new_output("display_data", data={"text/html": f'<pre><code class="sourceCode">{TOKEN_SPECIMEN}</code></pre>', "text/plain": ""}),
+        out.new_output("display_data", data={"text/html": '<div style="width: 40rem">A wide HTML output, as widgets draw them.</div>',
+                                             "text/plain": ""})])
     nb.cells = [
         out.new_raw_cell("---\ntitle: Outputs tour\ndate: 2024-10-05\ndescription: What cells print, for the audit.\ntags: [fast.ai]\n---"),
         out.new_markdown_cell("A traceback, a table and a diagram.\n\n## Code\n\nEvery token class, in a code block:"),
@@ -187,10 +189,10 @@ def test_scrollable_blocks_are_reachable_and_named(visit, audited_site):
         return ['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth; })
       .map(e => ({tag: e.tagName, tabindex: e.getAttribute('tabindex'), name: e.getAttribute('aria-label')
                   || (e.querySelector(':scope > caption') || {}).textContent}))""")
-    assert len(scrollers) >= 4, scrollers                 # code, the wide table, the long log line, the token specimen
+    assert len(scrollers) >= 4, scrollers                 # code, the wide table, the long log line, the wide HTML
     assert all(s["tabindex"] == "0" and s["name"] for s in scrollers), scrollers
-    names = {s["name"] for s in scrollers}
-    assert {"Output table", "Output"} <= names, names
+    names = {(s["tag"], s["name"]) for s in scrollers}
+    assert {("TABLE", "Output table"), ("PRE", "Output"), ("DIV", "Output"), ("DIV", "Python code")} <= names, names
 
 
 def test_keyboard_focus_is_always_visible(visit, audited_site):
