@@ -238,8 +238,12 @@ def test_dataframe_html_keeps_the_table_drops_scoped_style():
         "  <tbody><tr><th>0</th><td>1</td></tr></tbody>\n</table>\n</div>"
     )
     html = html_of(md(code("df", [result({"text/html": frame, "text/plain": "   a\n0  1"})])))
-    assert '<table border="1" class="dataframe">' in html and "<style" not in html and "vertical-align" not in html
-    assert "<pre><code>   a" not in html
+    assert (
+        '<table border="1" class="dataframe" tabindex="0"' in html
+        and "<style" not in html
+        and "vertical-align" not in html
+    )
+    assert "<code>   a" not in html
 
 
 def test_empty_html_is_dropped_without_falling_back_to_text_plain():
@@ -398,7 +402,10 @@ def test_executed_notebook_renders_every_kind_of_output(tmp_path):
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     page = notebook_markdown(nb, {})
     html = html_of(page)
-    assert '<div class="cell-output cell-output-stdout">\n<pre><code>hello from stdout' in html
+    assert (
+        '<div class="cell-output cell-output-stdout">\n<pre tabindex="0" role="group" aria-label="Output"><code>hello from stdout'
+        in html
+    )
     assert '<div class="cell-output cell-output-stderr">' in html and "careful now" in html and "to stderr" in html
     images = [name for name in page.files if name.endswith(".png")]
     assert len(images) == 1 and f'src="{images[0]}"' in html and page.files[images[0]].startswith(b"\x89PNG")

@@ -8,6 +8,10 @@
   var kSelector = 'figure.diagram > pre.mermaid';
   var kIdPrefix = 'coursenotes-diagram-';
   var kErrorNote = 'This diagram could not be drawn; its source is shown instead.';
+  // mermaid's dark edge labels (#ccc on #585858) fall short of WCAG AA contrast; this passes.
+  var kDarkThemeVariables = { edgeLabelBackground: '#30363d' };
+  // A diagram's title: mermaid front matter `title:` or an `accTitle:` line.
+  var kTitle = /^\s*(?:title|accTitle)\s*:\s*(.+?)\s*$/m;
   var root = document.documentElement;
   var dark = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
   var drawnTheme = null;
@@ -25,6 +29,18 @@
   function sourceOf(pre) {
     if (pre.dataset.diagramSource === undefined) pre.dataset.diagramSource = pre.textContent;
     return pre.dataset.diagramSource;
+  }
+
+  // The drawn SVG's text alternative (WCAG 1.1.1): its title or caption, then its source, which
+  // says what connects to what. Before drawing, and without JavaScript, the source is the text itself.
+  function describe(pre, source) {
+    var svg = pre.querySelector('svg');
+    if (!svg) return;
+    var caption = pre.parentElement && pre.parentElement.querySelector('figcaption');
+    var title = (caption && caption.textContent.trim()) || ((source.match(kTitle) || [])[1]) || '';
+    var body = source.replace(/^\s*---[\s\S]*?---\s*/, '').replace(/\s+/g, ' ').trim();
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', (title ? 'Diagram: ' + title : 'Diagram') + '. Source: ' + body);
   }
 
   function clearError(pre) {
@@ -62,6 +78,7 @@
       pre.innerHTML = result.svg; // already sanitised by mermaid (securityLevel 'strict')
       if (result.bindFunctions) result.bindFunctions(pre);
       pre.dataset.processed = 'true';
+      describe(pre, source);
     } catch (error) {
       removeLeftovers(id);
       showError(pre, source, error);
@@ -78,6 +95,7 @@
       startOnLoad: false,
       securityLevel: 'strict',
       theme: theme,
+      themeVariables: theme === 'dark' ? kDarkThemeVariables : {},
       suppressErrorRendering: true, // no "Syntax error" bomb SVG: we show the source instead
       logLevel: 'fatal',
     });

@@ -10,9 +10,11 @@
     showImages: false,
     autofocus: true
   });
+  var input = box.querySelector('.pagefind-ui__search-input');
+  // pagefind names its box only with a title (axe: label-title-only); a label names it for every reader.
+  if (input) input.setAttribute('aria-label', 'Search the notes');
   var query = new URLSearchParams(window.location.search).get('q');
   if (!query) return;
   ui.triggerSearch(query);
-  var input = box.querySelector('.pagefind-ui__search-input');
   if (input) input.value = query;          // triggerSearch runs the search but leaves the box empty
 })();

@@ -33,7 +33,11 @@
     button.addEventListener('click', function () {
       var code = block.querySelector('code') || block;
       var text = code.innerText;
-      var done = function () { button.textContent = 'Copied'; setTimeout(function () { button.textContent = 'Copy'; }, 1500); };
+      var done = function () {
+        // The name changes with the text, so a screen reader hears that the copy worked too.
+        button.textContent = 'Copied'; button.setAttribute('aria-label', 'Copied to clipboard');
+        setTimeout(function () { button.textContent = 'Copy'; button.setAttribute('aria-label', 'Copy code to clipboard'); }, 1500);
+      };
       if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, function () {});
       else {
         var area = document.createElement('textarea');
@@ -43,6 +47,6 @@
       }
     });
     block.classList.add('has-copy');
-    block.appendChild(button);
+    block.insertBefore(button, block.firstChild);   // first, so the CSS can keep it at the top right while the block scrolls
   });
 })();
