@@ -1,4 +1,4 @@
-"""Benchmark: which math engine renders course-notes TeX with no CDN (docs/quarto-fidelity-refs.md, "Math").
+"""Benchmark: which math engine renders course-notes TeX with no CDN (docs/quarto-fidelity.md, "Math").
 
 Usage: .venv/bin/python bench/math_engines.py
 

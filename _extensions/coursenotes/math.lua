@@ -9,7 +9,7 @@ into what texmath reads, for the coursenotes build (plain pandoc with --mathml; 
 - `\require{...}` (MathJax's extension loader: no meaning on the page) is dropped.
 Anything texmath still cannot read stays as TeX, and pandoc's warning about it becomes a
 `path:line` warning in the build. Under Quarto (MathJax or KaTeX in the browser) this does nothing.
-docs/quarto-fidelity-refs.md says why the build uses MathML.
+docs/quarto-fidelity.md (part 2, "Math") says why the build uses MathML.
 ]]
 
 local kInfix = { over = '\\frac{%s}{%s}', choose = '\\binom{%s}{%s}', atop = '\\genfrac{}{}{0pt}{}{%s}{%s}' }
