@@ -111,7 +111,7 @@ def copy_site(into: Path) -> Path:
     for name in ("posts", "_extensions", "_frozen"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, into / name)
-    for name in ("_quarto.yml", "pyproject.toml", "package.json", "package-lock.json"):
+    for name in ("_quarto.yml", "_variables.yml", "pyproject.toml", "package.json", "package-lock.json"):
         shutil.copy(REPO / name, into / name)
     if (REPO / "node_modules").exists():
         (into / "node_modules").symlink_to(REPO / "node_modules")

@@ -233,7 +233,8 @@ def audited_site(tmp_path_factory):
     maker = SiteMaker(tmp_path_factory.mktemp("a11y") / "site")
     for name in ("posts", "_frozen"):
         shutil.copytree(REPO / name, maker.root / name, dirs_exist_ok=True)
-    shutil.copy(REPO / "_quarto.yml", maker.root / "_quarto.yml")
+    for name in ("_quarto.yml", "_variables.yml"):
+        shutil.copy(REPO / name, maker.root / name)
     (maker.root / "posts/2024-10-05-outputs-tour").mkdir()
     nbformat.write(outputs_notebook(), maker.root / "posts/2024-10-05-outputs-tour/index.ipynb")
     result = build(maker.root, BuildOptions(frozen=True))
