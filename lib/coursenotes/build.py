@@ -59,7 +59,7 @@ def build(
     settings = load_settings(root, options)
     options, config = settings.options, settings.site
     out = Path(options.out).resolve() if options.out else config.root / "_site"
-    posts, errors = discover(config.posts_dir)
+    posts, errors = discover(config.posts_dir, config.url_style)
     visible = [p for p in posts if options.drafts or not p.draft]
     bodies, extra, render_errors, report = render_posts(visible, settings, progress)
     errors += render_errors

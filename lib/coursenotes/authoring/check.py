@@ -217,7 +217,7 @@ def reference_problems(post: Post, public: Site, preview: Site) -> list[CheckPro
 def check(root: Path) -> tuple[list[Post], list[CoursenotesError]]:
     """Every post and every problem found in them, in file order."""
     config = load_config(root)
-    posts, problems = discover(config.posts_dir)
+    posts, problems = discover(config.posts_dir, config.url_style)
     public, preview = Site([p for p in posts if not p.draft]), Site(posts)
     problems += tag_problems(posts)
     for post in posts:
