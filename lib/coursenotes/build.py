@@ -11,8 +11,8 @@ from coursenotes.execution import Executed, Report, execute_posts
 from coursenotes.markdown import PageSource, page_source
 from coursenotes.render import Fragment, render_all
 from coursenotes.settings import BuildOptions, Settings, load_settings
-from coursenotes.site import Pages, newest_first, publish, report_files, search, site_files
-from coursenotes.sources import Post, discover
+from coursenotes.site import Pages, navbar_problems, newest_first, publish, report_files, search, site_files
+from coursenotes.sources import Post, check_unique, discover, discover_pages
 from coursenotes.urls import page_folder
 
 
@@ -60,15 +60,20 @@ def build(
     options, config = settings.options, settings.site
     out = Path(options.out).resolve() if options.out else config.root / "_site"
     posts, errors = discover(config.posts_dir, config.url_style)
+    site_pages, page_errors = discover_pages(config.root, config.render)
+    errors += page_errors + check_unique(site_pages)
     visible = [p for p in posts if options.drafts or not p.draft]
-    bodies, extra, render_errors, report = render_posts(visible, settings, progress)
+    bodies, extra, render_errors, report = render_posts([*visible, *site_pages], settings, progress)
     errors += render_errors
     if errors:
         return BuildResult(visible, errors, out, report=report)
     use_search = options.search and search.available()
     notes = [search.MISSING] if options.search and not use_search else []
     try:
-        files = site_files(config, visible, bodies, extra, use_search)
+        files = site_files(config, visible, bodies, extra, use_search, site_pages)
+        errors = navbar_problems(config, files)
+        if errors:
+            return BuildResult(visible, errors, out, report=report, notes=notes)
         files.update(report_files(Pages(config, use_search), report))
         publish(files, out, finish=search.index if use_search else None)  # indexed in staging, before the swap
     except CoursenotesError as e:

@@ -36,7 +36,9 @@ def folder_metadata(folder: Path) -> tuple[tuple[str, object], ...]:
 
 def inherited(posts_dir: Path, source: Path) -> tuple[dict, list[Path]]:
     """The metadata a post inherits (shallow folders first, deeper ones override) and the files it came from."""
-    posts_dir, meta, files = posts_dir.resolve(), {}, []
+    posts_dir = posts_dir.resolve()
+    meta: dict = {}
+    files: list[Path] = []
     folder = source.resolve().parent
     chain = [folder, *folder.parents]
     for f in reversed(chain[: chain.index(posts_dir) + 1] if posts_dir in chain else []):

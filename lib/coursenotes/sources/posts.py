@@ -183,7 +183,8 @@ def check_unique(posts: list[Post], urls: str = "slug") -> list[CoursenotesError
             fix += ", or keep dates and folders in URLs with `coursenotes: {urls: path}` in _quarto.yml"
         errors.append(
             PostError(
-                f"duplicate URL {post.url}: {display_path(post.source)} and {display_path(other.source)} would both be published there; {fix}",
+                f"duplicate URL {post.url}: {display_path(post.source)} and {display_path(other.source)} "
+                f"would both be published there; {fix}",
                 post.source,
             )
         )
