@@ -191,6 +191,31 @@ def run_check(args) -> int:
     return 0
 
 
+def add_import(sub) -> None:
+    """The `import` command: bring a fastpages or Quarto blog into posts/."""
+    p = sub.add_parser(
+        "import",
+        help="bring a fastpages or Quarto blog into posts/",
+        description="Copy a fastpages repository (_notebooks/, _posts/, images/) or another Quarto blog's posts/ "
+        "into this site's posts/, converting fastpages front matter and Jekyll includes to Quarto's. "
+        "Safe to run again: files you edited since the last import are kept. See docs/importing.md.",
+        epilog="example:\n  coursenotes import ../my-fastpages-blog && coursenotes check",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("path", type=Path, help="the blog's folder")
+    p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="this site's folder (default: .)")
+    p.set_defaults(run=run_import)
+
+
+def run_import(args) -> int:
+    """Import, print what happened; 0 even when some things need converting by hand (they are listed)."""
+    from coursenotes.importing import import_blog
+
+    for line in import_blog(args.path, args.root).lines():
+        print(line)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The full argument parser."""
     p = argparse.ArgumentParser(
@@ -203,6 +228,7 @@ def parser() -> argparse.ArgumentParser:
     add_new(sub)
     add_preview(sub)
     add_check(sub)
+    add_import(sub)
     return p
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from coursenotes.errors import ConfigError, CoursenotesError
