@@ -174,13 +174,20 @@ def add_check(sub) -> None:
         "and internal links to pages that do not exist. One `path:line: message` per problem.",
     )
     p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
+    p.add_argument(
+        "--explain", action="store_true", help="first list every source file: post, page or skipped, and the rule why"
+    )
     p.set_defaults(run=run_check)
 
 
 def run_check(args) -> int:
     """0 when no problem was found, else 1."""
     from coursenotes.authoring.check import check
+    from coursenotes.authoring.explain import explain
 
+    if args.explain:
+        for line in explain(args.root):
+            print(f"explain: {line}")
     posts, problems = check(args.root)
     for problem in problems:
         print(problem)

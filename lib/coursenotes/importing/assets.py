@@ -12,6 +12,7 @@ from coursenotes.urls import has_scheme
 
 MD_IMAGE = re.compile(r"(!\[[^\]]*\]\(\s*<?)([^\s)>]+)")
 HTML_SRC = re.compile(r"""(<img\b[^>]*?\ssrc=["'])([^"']+)""", re.I)
+COPIED = "images/copied_from_nb/"
 SHARED = "images"  # fastpages' site-wide image folder; it becomes posts/images/
 
 
@@ -27,6 +28,8 @@ class Assets:
             return ref
         name = unquote(ref).split("?", 1)[0].split("#", 1)[0]
         tries = [self.source / name.lstrip("/")] if name.startswith("/") else [from_dir / name, self.source / name]
+        if name.lstrip("/").startswith(COPIED):  # where fastpages' converter put a notebook's images
+            tries.append(self.source / "_notebooks" / name.lstrip("/")[len(COPIED) :])
         found = next((p.resolve() for p in tries if p.resolve().is_file()), None)
         if found is None or not found.is_relative_to(self.source):
             self.report.not_converted.append(f"{where}: file {ref!r} not found in {self.source}: fix the path by hand")
@@ -36,8 +39,9 @@ class Assets:
             self.writer.write(f"posts/{rel.as_posix()}", found.read_bytes())
             return "../" + (quote(rel.as_posix()) if "%" in ref else rel.as_posix())
         if found.is_relative_to(from_dir.resolve()):
-            self.writer.write(f"{post_dir}/{found.relative_to(from_dir.resolve()).as_posix()}", found.read_bytes())
-            return ref
+            beside = found.relative_to(from_dir.resolve()).as_posix()
+            self.writer.write(f"{post_dir}/{beside}", found.read_bytes())
+            return ref if (from_dir / name).resolve() == found else beside
         self.writer.write(f"{post_dir}/{found.name}", found.read_bytes())
         return found.name
 

@@ -102,7 +102,8 @@ class Fastpages:
             if key in DROPPED and meta[key] in (False, None):
                 continue  # an option turned off: nothing is lost
             if key in DROPPED:
-                self.report.not_converted.append(f"{where}: `{key}: {meta[key]}` dropped: {DROPPED[key]}")
+                value = dump({key: meta[key]}).strip()
+                self.report.not_converted.append(f"{where}: `{value}` dropped: {DROPPED[key]}")
             elif key not in KEEP and key != "permalink":
                 out[key] = meta[key]
         if isinstance(out.get("image"), str):
@@ -166,14 +167,19 @@ class Fastpages:
 
     def run(self) -> None:
         """Every notebook and Markdown post of the repository."""
-        for path in sorted((self.source / "_notebooks").glob("*.ipynb")):
-            self.notebook(path)
-        for path in sorted((self.source / "_posts").glob("*.md")) + sorted((self.source / "_posts").glob("*.markdown")):
-            self.post(path)
+        notebooks = sorted((self.source / "_notebooks").glob("*.ipynb"))
+        posts = sorted((self.source / "_posts").glob("*.md")) + sorted((self.source / "_posts").glob("*.markdown"))
+        for path in notebooks + posts:
+            if split_date_prefix(path.stem)[0] is None:  # Jekyll publishes only YYYY-MM-DD-title files
+                self.report.not_converted.append(f"{path.relative_to(self.source)}: not a post (no date in its name)")
+            elif path.suffix == ".ipynb":
+                self.notebook(path)
+            else:
+                self.post(path)
         skipped = sorted((self.source / "_word").glob("*.docx")) if (self.source / "_word").is_dir() else []
         self.report.not_converted += [f"{p.relative_to(self.source)}: Word posts are not imported" for p in skipped]
 
 
 def dump(meta: dict) -> str:
     """Front matter as YAML, keys in the order given."""
-    return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 INCLUDE = re.compile(r"\{%-?\s*include\s+([\w.-]+)\s*(.*?)-?%\}", re.S)
 ARG = re.compile(r"""([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\S+))""", re.S)
 BASEURL = re.compile(r"\{\{\s*site\.baseurl\s*\}\}")
+TWITTER = re.compile(r"\{%\s*twitter\s+(\S+?)\s*%\}")
+FOOTNOTE = re.compile(r"\{%\s*fn\s+(\w+)\s*%\}")
+FOOTNOTE_TEXT = re.compile(r"""^\{\{\s*(["'])(.*?)\1\s*\|\s*fndetail:\s*(\w+)\s*\}\}""", re.M | re.S)
 RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 HREF = re.compile(r"""href=["']([^"']+)["']""")
@@ -147,6 +150,15 @@ def convert(text: str) -> Converted:
         return callout(kind, rest)
 
     new = INCLUDE.sub(sub_include, text)
+
+    def mark(label: str, pattern: re.Pattern, repl) -> None:
+        nonlocal new
+        new, count = pattern.subn(repl, new)
+        out.done += [label] if count else []
+
+    mark("{% twitter %}", TWITTER, lambda m: f"[A post on Twitter/X]({m.group(1)})")
+    mark("{% fn %} footnotes", FOOTNOTE, lambda m: f"[^{m.group(1)}]")
+    mark("fndetail footnotes", FOOTNOTE_TEXT, lambda m: f"[^{m.group(3)}]: {m.group(2)}")
     if BASEURL.search(new):
         out.done.append("{{ site.baseurl }}")
     new = BASEURL.sub("", new)
@@ -154,7 +166,8 @@ def convert(text: str) -> Converted:
     new = QUOTE.sub(sub_quote, new)
     for m in LIQUID.finditer(text):
         tag = m.group(0)
-        if not tag.startswith("{{<") and not INCLUDE.match(tag) and not BASEURL.match(tag) and not RAW.match(tag):
+        known = (INCLUDE, BASEURL, RAW, TWITTER, FOOTNOTE, FOOTNOTE_TEXT)
+        if not tag.startswith("{{<") and not any(p.match(tag) for p in known):
             out.left.append((line_at(text, m.start()), f"Liquid `{tag[:40]}` is not Quarto: edit it by hand"))
     out.text = new
     return out

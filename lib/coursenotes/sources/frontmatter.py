@@ -34,6 +34,7 @@ class Source:
     body: str = ""
     body_line: int = 1  # line of the file where body starts
     notebook: dict | None = None  # parsed .ipynb JSON, front-matter cell removed
+    front: bool = True  # False: no front matter at all (the title, if any, came from the first `# heading`)
 
 
 def parse_yaml(text: str, path: Path, first_line: int) -> tuple[dict, dict]:
@@ -60,7 +61,7 @@ def split_markdown(text: str, path: Path) -> Source:
     start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     if start == len(lines) or lines[start].rstrip() != FENCE:
         title = heading_title(text)  # no front matter: Quarto renders the file all the same
-        return Source(path, title, {}, drop_heading(text) if title else text, 1)
+        return Source(path, title, {}, drop_heading(text) if title else text, 1, front=False)
     end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
     if end is None:
         raise FrontMatterError("front matter is not closed: add a `---` line after it", path, start + 1)
@@ -102,7 +103,7 @@ def split_notebook(text: str, path: Path) -> Source:
         title = heading_title(cell_text(cells[first])) if first is not None else {}
         if first is not None and cells[first].get("cell_type") == "markdown" and title:
             cells = [dict(cells[first], source=drop_heading(cell_text(cells[first]))), *cells[first + 1 :]]
-        return Source(path, title, {}, "", 1, dict(nb, cells=cells))
+        return Source(path, title, {}, "", 1, dict(nb, cells=cells), front=False)
     try:
         src = split_markdown(cell_text(cells[first]).lstrip(), path)
     except FrontMatterError as e:

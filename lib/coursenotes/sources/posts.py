@@ -130,7 +130,7 @@ def read_post(path: Path, posts_dir: Path | None = None, urls: str = "slug") -> 
     meta, lines = merge(folder_meta, src.meta), src.key_lines
     title = meta.get("title")
     if title is None or not str(title).strip():
-        if src.body_line == 1 and src.notebook is None:  # the file has no front matter at all
+        if not src.front and src.notebook is None:
             raise FrontMatterError(NO_TITLE, path, 1)
         raise FrontMatterError("missing `title` in front matter", path, 1 if src.notebook is None else None)
     prefix, name = split_date_prefix(post_name(path))
