@@ -61,7 +61,10 @@ def test_front_matter_dates_and_duplicate_slugs(site):
         "posts/2024-05-01-prefix/index.md:3: date 2024-05-02 does not match the name's date prefix 2024-05-01: "
         "change one of them" in found
     )
-    assert any(p.startswith("posts/twin.md: duplicate URL /posts/twin/: posts/twin.md and posts/2024-01-01-twin/index.md") for p in found)
+    assert any(
+        p.startswith("posts/twin.md: duplicate URL /posts/twin/: posts/twin.md and posts/2024-01-01-twin/index.md")
+        for p in found
+    )
 
 
 def test_near_duplicate_tags_point_at_the_less_used_spelling(site):

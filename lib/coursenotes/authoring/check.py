@@ -135,6 +135,7 @@ class Site:
 
     def __init__(self, posts: list[Post], pages: list[Post], root: Path):
         self.posts, self.root = list(posts), root.resolve()
+        self.sources = {p.source.resolve() for p in [*posts, *pages]}  # links to a source lead to its page
         self.urls = set(SITE_PAGES) | {p.url for p in [*posts, *pages]}
         for tag in tags_of(posts):
             self.urls |= {tag.url, tag.url + "index.xml"}
@@ -174,6 +175,10 @@ def reference_problem(post: Post, kind: str, target: str, public: Site, preview:
         file = (post.source.parent / unquote(target)).resolve()
         if file.is_file() and file.is_relative_to(public.root) and not target.endswith((".qmd", ".ipynb", ".md")):
             return None
+        if file in (preview if post.draft else public).sources:
+            return None
+        if file in preview.sources:
+            return f"{kind} {target!r} goes to a draft, which is not published"
     url = target if target.startswith("/") else posixpath.normpath(posixpath.join(post.url, target))
     url = site_url(url + "/" if target.endswith("/") and not url.endswith("/") else url)
     site = preview if post.draft else public

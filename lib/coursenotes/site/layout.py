@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from coursenotes.render import Fragment
 from coursenotes.settings import SiteConfig
@@ -17,6 +17,7 @@ from coursenotes.site.listing import listed, page_url, paginate, read_listing
 from coursenotes.site.pages import Pages
 from coursenotes.site.redirects import redirect_files
 from coursenotes.site.sitepages import page_files, page_image
+from coursenotes.site.sourcelinks import linked_bodies
 from coursenotes.site.taxonomy import Tag, by_year, newest_first, tags_of
 from coursenotes.sources import Post
 from coursenotes.urls import has_scheme, is_beside_page, page_folder, page_path
@@ -60,7 +61,7 @@ def post_image(post: Post, html: str, published: dict) -> str:
     if not shown or has_scheme(shown):
         return shown if shown.startswith(("http://", "https://")) else ""
     target = posixpath.normpath(posixpath.join(page_folder(post.url), unquote(shown)))
-    return "/" + target if target in published else ""
+    return "/" + quote(target) if target in published else ""  # a URL: `my plot.png` -> `my%20plot.png`
 
 
 def post_pages(
@@ -162,6 +163,7 @@ def site_files(
 ) -> dict[str, bytes | Path]:
     """Every file of the site, keyed by its path under the output folder."""
     pages, tags, site_pages = Pages(config, search), tags_of(posts), site_pages or []
+    bodies = linked_bodies([*posts, *site_pages], bodies)
     published = published_files(config.root, [*posts, *site_pages], bodies, extra)
     images = {p: post_image(p, bodies[p].html, published) for p in posts}
     files: dict[str, bytes | Path] = {**published, **post_pages(pages, posts, bodies, extra, images)}

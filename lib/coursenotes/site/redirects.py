@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -10,6 +11,8 @@ from coursenotes.errors import FrontMatterError
 from coursenotes.site.pages import Pages
 from coursenotes.sources import Post
 from coursenotes.urls import has_scheme, page_path, relative_link
+
+UNSAFE = re.compile(r"""[\s"'<>\\`{}|^]|[\x00-\x1f]""")  # never part of a URL path we write a file for
 
 
 def source_folder(post: Post, root: Path) -> str:
@@ -21,11 +24,14 @@ def source_folder(post: Post, root: Path) -> str:
 def alias_url(post: Post, alias: str, root: Path) -> str:
     """An alias as a site path: absolute (`/old/`) or relative to the source's folder, as Quarto reads it."""
     line = post.raw.key_lines.get("aliases")
-    if has_scheme(alias) or not alias.strip():
+    if has_scheme(alias) or not alias.strip() or UNSAFE.search(alias):
         raise FrontMatterError(f"alias {alias!r} must be a path on this site, like /old-name/", post.source, line)
-    path = posixpath.normpath(posixpath.join(source_folder(post, root), alias))
-    if path.startswith("/.."):
+    # Normalised as a relative path: `..` past the site's root stays visible (an absolute one would be clamped).
+    base = "" if alias.startswith("/") else source_folder(post, root).lstrip("/")
+    rel = posixpath.normpath(posixpath.join(base, alias.lstrip("/")))
+    if rel == ".." or rel.startswith("../"):
         raise FrontMatterError(f"alias {alias!r} leaves the site", post.source, line)
+    path = "/" if rel == "." else "/" + rel
     return path + "/" if alias.endswith("/") and path != "/" else path
 
 
