@@ -24,9 +24,13 @@ class Writer:
         self.root, self.report = root.resolve(), report
         path = self.root / MANIFEST
         self.manifest: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        self.done: set[str] = set()  # written (or judged) in this run: a shared image is handled once
 
     def write(self, rel: str, data: bytes) -> None:
         """Write root/rel unless it already holds these bytes or the author changed what we wrote last time."""
+        if rel in self.done:
+            return
+        self.done.add(rel)
         target = (self.root / rel).resolve()
         if not target.is_relative_to(self.root):
             raise CoursenotesError(f"refusing to write {rel}: it is outside the site", self.root)
