@@ -86,8 +86,11 @@ def test_path_urls_keep_dates_and_folders(site):
 def test_assets_outside_the_project_are_never_published(site, tmp_path):
     (tmp_path / "secret.png").write_bytes(b"secret")
     site.post("a/index.md", simple_post("A", body="![A secret](../../../secret.png) ![Up](../../../../etc/hostname)"))
+    (site.root / ".env").write_text("TOKEN=x")
+    site.post("b/index.md", simple_post("B", body="[env](../../.env)"))
     result = build(site.root, NO_RUN)
     assert result.ok and not list((site.root / "_site").rglob("secret.png"))
+    assert not [name for name in result.files if name.endswith(".env")]
     assert not any("hostname" in name for name in result.files)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursenotes.sources import Post
-from coursenotes.urls import has_scheme
+from coursenotes.urls import has_scheme, page_folder
 
 ATTR = re.compile(r"""(\s(?:href|src|poster|data|action)=)(["'])(.*?)\2""", re.S)
 CONTENT_ATTR = re.compile(r"""(\scontent=)(["'])(.*?)\2""", re.S)
@@ -56,10 +56,10 @@ def plan(posts: list[Post]) -> list[Move]:
     """The moves that give every post our URL; a folder post already named like its slug stays put."""
     moves = []
     for post in posts:
-        home = f"posts/{post.slug}"
+        home = page_folder(post.url)  # posts/<slug>, or posts/<path> with `coursenotes: {urls: path}`
         if post.folder is not None:
             name = post.source.parent.name
-            if name != post.slug or post.draft:
+            if f"posts/{name}" != home or post.draft:
                 moves.append(Move(f"posts/{name}", home, None, post.draft))
         else:
             stem = post.source.stem

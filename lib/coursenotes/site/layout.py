@@ -39,6 +39,8 @@ def post_assets(post: Post, html: str, root: Path, extra_refs: tuple[str, ...] =
         # Only files inside the project are published, and only where the page's link lands inside the site.
         if not (path.is_file() and path.is_relative_to(root)) or path.suffix in SOURCE_SUFFIXES:
             continue
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue  # .git/, .venv/, .env: never published, whatever a page links to
         if target.startswith("../") or target in ("..", "."):
             continue
         found[target] = path
