@@ -51,6 +51,8 @@ def test_a_quarto_blog_builds_as_written_with_every_post_page_image_and_link(blo
     assert not (out / "posts/_drafts").exists() and "Hidden by its folder" not in (out / "index.html").read_text()
     assert "Checkpoint" not in "".join(p.read_text() for p in out.rglob("*.html"))
     assert broken_links(out) == []
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "https://blog.example.org/about/" in sitemap and "https://blog.example.org/page/2/" in sitemap
 
 
 def test_metadata_files_merge_as_quarto_merges_them(blog):

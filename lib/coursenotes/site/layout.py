@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -98,7 +99,12 @@ def published_files(root: Path, pages: list[Post], bodies: dict[Post, Fragment],
 
 
 def listing_pages(
-    pages: Pages, posts: list[Post], tags: list[Tag], bodies: dict[Post, Fragment], images: dict[Post, str]
+    pages: Pages,
+    posts: list[Post],
+    tags: list[Tag],
+    bodies: dict[Post, Fragment],
+    images: dict[Post, str],
+    site_pages: Sequence[Post] = (),
 ) -> dict:
     """Index (with its /page/<n>/ pages), tag pages, archive, feeds, 404 and sitemap."""
     config, ordered, listing = pages.config, newest_first(posts), read_listing(pages.config.root)
@@ -139,7 +145,7 @@ def listing_pages(
         files[tag.url.lstrip("/") + "index.xml"] = feed.encode()
     newest = ordered[0].date if ordered else None
     urls = [(page_url(n), newest) for n in range(1, len(chunks) + 1)] + [("/tags/", newest), ("/archive/", newest)]
-    urls += [(p.url, p.date) for p in ordered] + [(t.url, t.posts[0].date) for t in tags]
+    urls += [(p.url, p.date) for p in [*ordered, *site_pages]] + [(t.url, t.posts[0].date) for t in tags]
     files["sitemap.xml"] = sitemap(config, urls).encode()
     return files
 
@@ -169,7 +175,7 @@ def site_files(
     published = published_files(config.root, [*posts, *site_pages], bodies, extra)
     images = {p: post_image(p, bodies[p].html, published) for p in posts}
     files: dict[str, bytes | Path] = {**published, **post_pages(pages, posts, bodies, extra, images)}
-    files.update(listing_pages(pages, posts, tags, bodies, images))
+    files.update(listing_pages(pages, posts, tags, bodies, images, site_pages))
     files.update(page_files(pages, site_pages, bodies))
     files.update(redirect_files(pages, [*posts, *site_pages]))
     files.update(asset_files(config, any(DIAGRAM in b.html for b in bodies.values())))
