@@ -11,6 +11,8 @@ from tests.conftest import simple_post
 from coursenotes.build import BuildOptions, build
 from coursenotes.cli import main
 from coursenotes.errors import ConfigError
+from coursenotes.quarto.urls import plan
+from coursenotes.sources import discover
 
 NO_RUN = BuildOptions(execute=False, search=False)
 
@@ -163,3 +165,17 @@ def test_navbar_link_to_a_missing_page_fails_the_build_with_its_line(blog):
         f"_quarto.yml:{line}: navbar link 'Courses' goes to /courses/, which the site does not have: "
         "add the page (e.g. a top-level .qmd) or fix the href"
     )
+
+
+def test_quarto_post_render_moves_nested_posts_to_our_urls(site):
+    site.post("series/2024-02-01-lesson/index.qmd", simple_post("Lesson"))
+    site.post("series/notes.md", simple_post("Notes"))
+    moves = plan(discover(site.root / "posts", "path")[0])
+    assert [(m.source, m.home, m.files) for m in moves] == [
+        ("posts/series/notes.html", "posts/series/notes", "posts/series/notes_files")
+    ]  # the folder post is already where Quarto writes it
+    moves = plan(discover(site.root / "posts")[0])
+    assert sorted((m.source, m.home) for m in moves) == [
+        ("posts/series/2024-02-01-lesson", "posts/lesson"),
+        ("posts/series/notes.html", "posts/notes"),
+    ]
