@@ -15,7 +15,7 @@ TYPES = ("default", "grid", "table")
 # Quarto's default fields for a listing (https://quarto.org/docs/websites/website-listings.html#listing-fields).
 FIELDS = ("image", "date", "title", "subtitle", "author", "description", "reading-time", "categories")
 SORTABLE = {"date", "title", "author", "reading-time", "filename", "file-modified", "description"}
-PAGE_SIZE = 50  # Quarto's default `page-size`
+PAGE_SIZE = 50  # `page-size` when index.qmd gives none
 
 
 @dataclass(frozen=True)
