@@ -8,6 +8,7 @@ import pytest
 from tests.blogtools import broken_links, copy_blog
 from tests.conftest import simple_post
 
+from coursenotes.authoring.check import check
 from coursenotes.build import BuildOptions, build
 from coursenotes.cli import main
 from coursenotes.errors import ConfigError
@@ -179,3 +180,12 @@ def test_quarto_post_render_moves_nested_posts_to_our_urls(site):
         ("posts/series/2024-02-01-lesson", "posts/lesson"),
         ("posts/series/notes.html", "posts/notes"),
     ]
+
+
+def test_check_reports_a_navbar_link_to_a_missing_page(blog):
+    (blog / "courses.md").unlink()
+    found = [str(p).replace(str(blog) + "/", "") for p in check(blog)[1]]
+    assert any(
+        x.startswith("_quarto.yml:") and "navbar link 'Courses' goes to /courses/, which the site does not have" in x
+        for x in found
+    )

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from coursenotes.authoring.scaffold import DESCRIPTION
 from coursenotes.errors import CoursenotesError
-from coursenotes.settings import load_config
+from coursenotes.settings import QUARTO_FILE, SiteConfig, load_config
 from coursenotes.site.csp import blocked
 from coursenotes.site.images import ALT, IMG, SRC
 from coursenotes.site.listing import listing_problems
@@ -233,13 +233,29 @@ def policy_problems(post: Post) -> list[CheckProblem]:
     return problems
 
 
+def navbar_problems(config: SiteConfig, public: Site) -> list[CoursenotesError]:
+    """Navbar entries that name a page of this site the build would not make."""
+    problems: list[CoursenotesError] = []
+    for item in config.navbar:
+        href = item.href.split("#", 1)[0].split("?", 1)[0]
+        if href.startswith("/") and not href.startswith("//") and not public.has(site_url(href)):
+            problems.append(
+                CheckProblem(
+                    f"navbar link {item.text!r} goes to {href}, which the site does not have",
+                    config.root / QUARTO_FILE,
+                    item.line,
+                )
+            )
+    return problems
+
+
 def check(root: Path) -> tuple[list[Post], list[CoursenotesError]]:
     """Every post and every problem found in them, in file order."""
     config = load_config(root)
     posts, problems = discover(config.posts_dir, config.url_style)
     pages, page_errors = discover_pages(config.root, config.render)
     public, preview = Site([p for p in posts if not p.draft], pages, config.root), Site(posts, pages, config.root)
-    problems += page_errors + tag_problems(posts) + listing_problems(config.root)
+    problems += page_errors + tag_problems(posts) + listing_problems(config.root) + navbar_problems(config, public)
     for post in [*posts, *pages]:
         problems += date_problems(post) + meta_problems(post) + reference_problems(post, public, preview)
         problems += policy_problems(post)
