@@ -189,3 +189,10 @@ def test_check_reports_a_navbar_link_to_a_missing_page(blog):
         x.startswith("_quarto.yml:") and "navbar link 'Courses' goes to /courses/, which the site does not have" in x
         for x in found
     )
+
+
+def test_about_links_must_be_web_or_mail_urls(blog):
+    about = blog / "about.qmd"
+    about.write_text(about.read_text().replace("https://github.com/example", "javascript:alert(1)"))
+    result = build(blog, NO_RUN)
+    assert not result.ok and "about link 'javascript:alert(1)'" in str(result.errors[0])

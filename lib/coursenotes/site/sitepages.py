@@ -16,6 +16,7 @@ from coursenotes.urls import has_scheme, page_path, site_href
 # have their own layouts here; solana, marquee and broadside are laid out like jolla.
 TEMPLATES = ("jolla", "trestles", "solana", "marquee", "broadside")
 SHAPES = ("round", "rounded", "rectangle")
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ def about_options(page: Post) -> About | None:
     for item in raw.get("links") or []:
         if isinstance(item, dict) and item.get("href"):
             href = str(item["href"])
+            if has_scheme(href) and not href.lower().startswith(SAFE_SCHEMES):
+                raise FrontMatterError(
+                    f"about link {href!r}: use an http(s): or mailto: URL, or a page", page.source, line
+                )
             text = str(item.get("text") or item.get("aria-label") or item.get("icon") or href)
             links.append(AboutLink(text, href, not has_scheme(href)))
     shape = str(raw.get("image-shape", "round"))
