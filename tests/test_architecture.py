@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "lib" / "coursenotes"
 # The pipeline's order: a stage may import the ones before it (and the shared modules), never after.
 ORDER = ["errors", "files", "urls", "settings", "sources", "execution", "markdown", "render", "site"]
-ON_TOP = {"build", "authoring", "quarto", "cli", "__main__", "__init__"}
+ON_TOP = {"build", "authoring", "importing", "quarto", "cli", "__main__", "__init__"}
 MAX_LINES = 300
 
 

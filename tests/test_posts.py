@@ -186,7 +186,7 @@ def test_duplicate_slugs_are_reported_and_every_post_is_checked(site):
     _, errors = discover(site.root / "posts")
     messages = [str(e) for e in errors]
     assert len(errors) == 3
-    assert any("duplicate slug 'intro'" in m for m in messages)
+    assert any("duplicate URL /posts/intro/" in m and "intro.md" in m and "index.md" in m for m in messages)
     assert any("bad.md:3: bad date" in m for m in messages)
     assert any("bad2.md:1: missing `title`" in m for m in messages)
 

@@ -38,8 +38,9 @@ def text_of(fragment: str) -> str:
 
 
 def post_pages(out: Path) -> dict[str, str]:
-    """{`posts/<slug>/index.html`: html} for every post page."""
-    return {p.relative_to(out).as_posix(): p.read_text() for p in sorted(out.glob("posts/*/index.html"))}
+    """{`posts/<slug>/index.html`: html} for every post page (redirects from old URLs are not posts)."""
+    pages = {p.relative_to(out).as_posix(): p.read_text() for p in sorted(out.glob("posts/*/index.html"))}
+    return {path: html for path, html in pages.items() if 'http-equiv="refresh"' not in html}
 
 
 def title(page: str) -> str:

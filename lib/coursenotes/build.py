@@ -11,8 +11,8 @@ from coursenotes.execution import Executed, Report, execute_posts
 from coursenotes.markdown import PageSource, page_source
 from coursenotes.render import Fragment, as_warnings, post_pandoc_meta, render_all, with_display
 from coursenotes.settings import BuildOptions, Settings, load_settings
-from coursenotes.site import Pages, newest_first, publish, report_files, search, site_files
-from coursenotes.sources import Post, discover
+from coursenotes.site import Pages, navbar_problems, newest_first, publish, report_files, search, site_files
+from coursenotes.sources import Post, check_unique, discover, discover_pages
 from coursenotes.urls import page_folder
 
 
@@ -69,11 +69,14 @@ def build(
     settings = load_settings(root, options)
     options, config = settings.options, settings.site
     out = Path(options.out).resolve() if options.out else config.root / "_site"
-    posts, errors = discover(config.posts_dir)
+    posts, errors = discover(config.posts_dir, config.url_style)
+    site_pages, page_errors = discover_pages(config.root, config.render)
+    errors += page_errors + check_unique(site_pages)
     posts, display_errors = with_display(posts)  # inline-Markdown titles, authors, date-format: one pandoc run
-    errors += display_errors
+    site_pages, page_display_errors = with_display(site_pages)
+    errors += display_errors + page_display_errors
     visible = [p for p in posts if options.drafts or not p.draft]
-    bodies, extra, render_errors, report = render_posts(visible, settings, progress)
+    bodies, extra, render_errors, report = render_posts([*visible, *site_pages], settings, progress)
     errors += render_errors
     warnings = [w for p in visible if p in bodies for w in in_file_order(as_warnings(bodies[p].warnings, p.source))]
     if errors:
@@ -82,7 +85,10 @@ def build(
     notes = [search.MISSING] if options.search and not use_search else []
     notes += config.notes
     try:
-        files = site_files(config, visible, bodies, extra, use_search)
+        files = site_files(config, visible, bodies, extra, use_search, site_pages)
+        errors = navbar_problems(config, files)
+        if errors:
+            return BuildResult(visible, errors, out, report=report, notes=notes)
         files.update(report_files(Pages(config, use_search), report))
         publish(files, out, finish=search.index if use_search else None)  # indexed in staging, before the swap
     except CoursenotesError as e:

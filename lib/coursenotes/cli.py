@@ -176,13 +176,20 @@ def add_check(sub) -> None:
         "and internal links to pages that do not exist. One `path:line: message` per problem.",
     )
     p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
+    p.add_argument(
+        "--explain", action="store_true", help="first list every source file: post, page or skipped, and the rule why"
+    )
     p.set_defaults(run=run_check)
 
 
 def run_check(args) -> int:
     """0 when no problem was found, else 1."""
     from coursenotes.authoring.check import check
+    from coursenotes.authoring.explain import explain
 
+    if args.explain:
+        for line in explain(args.root):
+            print(f"explain: {line}")
     posts, problems = check(args.root)
     for problem in problems:
         print(problem)
@@ -190,6 +197,31 @@ def run_check(args) -> int:
         print(f"{len(problems)} problem(s) in {len({str(p.path) for p in problems})} file(s)", file=sys.stderr)
         return 1
     print(f"checked {len(posts)} post(s): no problems", file=sys.stderr)
+    return 0
+
+
+def add_import(sub) -> None:
+    """The `import` command: bring a fastpages or Quarto blog into posts/."""
+    p = sub.add_parser(
+        "import",
+        help="bring a fastpages or Quarto blog into posts/",
+        description="Copy a fastpages repository (_notebooks/, _posts/, images/) or another Quarto blog's posts/ "
+        "into this site's posts/, converting fastpages front matter and Jekyll includes to Quarto's. "
+        "Safe to run again: files you edited since the last import are kept. See docs/importing.md.",
+        epilog="example:\n  coursenotes import ../my-fastpages-blog && coursenotes check",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("path", type=Path, help="the blog's folder")
+    p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="this site's folder (default: .)")
+    p.set_defaults(run=run_import)
+
+
+def run_import(args) -> int:
+    """Import, print what happened; 0 even when some things need converting by hand (they are listed)."""
+    from coursenotes.importing import import_blog
+
+    for line in import_blog(args.path, args.root).lines():
+        print(line)
     return 0
 
 
@@ -205,6 +237,7 @@ def parser() -> argparse.ArgumentParser:
     add_new(sub)
     add_preview(sub)
     add_check(sub)
+    add_import(sub)
     return p
 
 

@@ -12,9 +12,18 @@ from urllib.parse import unquote
 from coursenotes.authoring.check_render import render_problems
 from coursenotes.authoring.scaffold import DESCRIPTION
 from coursenotes.errors import CoursenotesError
-from coursenotes.settings import load_config
-from coursenotes.site import ALT, IMG, SRC, tags_of
-from coursenotes.sources import Post, cell_text, discover, fence_blocks, post_name, slugify, split_date_prefix
+from coursenotes.settings import QUARTO_FILE, SiteConfig, load_config
+from coursenotes.site import ALT, IMG, SRC, blocked, listing_problems, tags_of
+from coursenotes.sources import (
+    Post,
+    cell_text,
+    discover,
+    discover_pages,
+    fence_blocks,
+    post_name,
+    slugify,
+    split_date_prefix,
+)
 from coursenotes.urls import has_scheme
 
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -127,21 +136,20 @@ def references(text: str) -> list[tuple[int, str, str, str | None]]:
 class Site:
     """The URLs a build makes, for the audience a post is written for (published posts, or drafts too)."""
 
-    def __init__(self, posts: list[Post]):
-        self.posts = {p.slug: p for p in posts}
-        self.urls = set(SITE_PAGES) | {p.url for p in posts}
+    def __init__(self, posts: list[Post], pages: list[Post], root: Path):
+        self.posts, self.root = list(posts), root.resolve()
+        self.sources = {p.source.resolve() for p in [*posts, *pages]}  # links to a source lead to its page
+        self.urls = set(SITE_PAGES) | {p.url for p in [*posts, *pages]}
         for tag in tags_of(posts):
             self.urls |= {tag.url, tag.url + "index.xml"}
 
     def has(self, url: str) -> bool:
-        """True when the URL is a page, or a file beside a post's page."""
-        if url in self.urls:
+        """True when the URL is a page, or a file published beside a post's page."""
+        if url in self.urls or re.match(r"^/page/\d+/$", url):
             return True
-        m = re.match(r"^/posts/([^/]+)/(.+)$", url)
-        if m is None:
-            return False
-        post = self.posts.get(m.group(1))
-        return bool(post and post.folder and (post.folder / unquote(m.group(2))).is_file())
+        return any(
+            url.startswith(p.url) and (p.source.parent / unquote(url[len(p.url) :])).is_file() for p in self.posts
+        )
 
 
 def site_url(url: str) -> str:
@@ -165,23 +173,26 @@ def reference_problem(post: Post, kind: str, target: str, public: Site, preview:
     target = target.split("#", 1)[0].split("?", 1)[0]
     if not target or has_scheme(target):
         return None
+    if not target.startswith("/"):
+        # A file beside the source (or in a shared folder like posts/images/) is published where the link lands.
+        file = (post.source.parent / unquote(target)).resolve()
+        if file.is_file() and file.is_relative_to(public.root) and not target.endswith((".qmd", ".ipynb", ".md")):
+            return None
+        if file in (preview if post.draft else public).sources:
+            return None
+        if file in preview.sources:
+            return f"{kind} {target!r} goes to a draft, which is not published"
     url = target if target.startswith("/") else posixpath.normpath(posixpath.join(post.url, target))
     url = site_url(url + "/" if target.endswith("/") and not url.endswith("/") else url)
-    if url.startswith(post.url) and url != post.url:
-        # A file beside the post: only files in the post's own folder are published with it.
-        if post.folder is None:
-            return (
-                f"{kind} {target!r}: a single-file post has no folder for files; "
-                f"move the post to posts/{post_name(post.source)}/index{post.source.suffix}"
-            )
-        if (post.folder / unquote(url[len(post.url) :])).is_file():
-            return None
-        return f"missing {'image' if kind == 'image' else 'file'} {target!r}: no such file in posts/{post.folder.name}/"
     site = preview if post.draft else public
     if site.has(url):
         return None
     if preview.has(url):
         return f"{kind} {target!r} goes to a draft ({url}), which is not published"
+    if not target.startswith("/") and "." in url.rsplit("/", 1)[-1]:
+        what = "image" if kind == "image" else "file"
+        folder = post.source.parent.resolve().relative_to(public.root).as_posix()
+        return f"missing {what} {target!r}: no such file in {folder}/"
     what = "missing image" if kind == "image" else "broken link"
     return f"{what} {target!r}: no post, tag or page at {url}{suggestion(url, preview)}"
 
@@ -211,15 +222,45 @@ def reference_problems(post: Post, public: Site, preview: Site) -> list[CheckPro
     return problems
 
 
+def policy_problems(post: Post) -> list[CheckProblem]:
+    """HTML in a post that the site's Content-Security-Policy would block in readers' browsers."""
+    problems = []
+    for text, first, where in chunks(post):
+        for i, line in enumerate(prose_lines(text)):
+            problems += [
+                CheckProblem(
+                    f"{where}the Content-Security-Policy blocks {what}", post.source, first + i if first else None
+                )
+                for what in blocked(line)
+            ]
+    return problems
+
+
+def navbar_problems(config: SiteConfig, public: Site) -> list[CoursenotesError]:
+    """Navbar entries that name a page of this site the build would not make."""
+    problems: list[CoursenotesError] = []
+    for item in config.navbar:
+        href = item.href.split("#", 1)[0].split("?", 1)[0]
+        if href.startswith("/") and not href.startswith("//") and not public.has(site_url(href)):
+            problems.append(
+                CheckProblem(
+                    f"navbar link {item.text!r} goes to {href}, which the site does not have",
+                    config.root / QUARTO_FILE,
+                    item.line,
+                )
+            )
+    return problems
+
+
 def check(root: Path) -> tuple[list[Post], list[CoursenotesError]]:
     """Every post and every problem found in them, in file order."""
     config = load_config(root)
-    posts, problems = discover(config.posts_dir)
-    public, preview = Site([p for p in posts if not p.draft]), Site(posts)
-    problems += tag_problems(posts)
-    for post in posts:
+    posts, problems = discover(config.posts_dir, config.url_style)
+    pages, page_errors = discover_pages(config.root, config.render)
+    public, preview = Site([p for p in posts if not p.draft], pages, config.root), Site(posts, pages, config.root)
+    problems += page_errors + tag_problems(posts) + listing_problems(config.root) + navbar_problems(config, public)
+    for post in [*posts, *pages]:
         problems += date_problems(post) + meta_problems(post) + reference_problems(post, public, preview)
-    problems += render_problems(
-        posts, config.root, config.html
-    )  # cross-references, citations, math, as pandoc sees them
+        problems += policy_problems(post)
+    problems += render_problems(posts, config.root, config.html)  # cross-references, citations, math
     return posts, sorted(problems, key=lambda e: (str(e.path or ""), e.line or 0))

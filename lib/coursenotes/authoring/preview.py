@@ -18,6 +18,7 @@ from pathlib import Path
 
 from coursenotes.errors import CoursenotesError
 from coursenotes.settings import QUARTO_FILE, load_config
+from coursenotes.sources import find_pages
 
 VERSION_PATH = "/__coursenotes/version"
 WATCHED = ("posts", QUARTO_FILE, "_extensions", "_variables.yml")  # the last feeds {{< var >}}
@@ -137,8 +138,9 @@ def serve(folder: Path, port: int, state: PreviewState, host: str = "127.0.0.1")
 
 
 def watched_paths(root: Path) -> list[Path]:
-    """posts/, _quarto.yml, _extensions/ and _variables.yml where they exist."""
-    return [root / name for name in WATCHED if (root / name).exists()]
+    """posts/, _quarto.yml, _extensions/ and _variables.yml where they exist, index.qmd (its listing), the pages."""
+    pages = [root / "index.qmd", *find_pages(root)]
+    return [root / name for name in WATCHED if (root / name).exists()] + [p for p in pages if p.is_file()]
 
 
 def relevant(change, path: str) -> bool:

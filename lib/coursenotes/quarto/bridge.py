@@ -110,7 +110,7 @@ def drafts_file(posts: list[Post], root: Path) -> str:
 def generate(root: Path) -> dict[str, str]:
     """Every file the Quarto project needs from posts/, keyed by its path under the project."""
     config = load_config(root)
-    posts, errors = discover(config.posts_dir)
+    posts, errors = discover(config.posts_dir, config.url_style)
     if errors:
         raise PostError(f"{len(errors)} post(s) cannot be read: {errors[0]}", config.posts_dir)
     shown = newest_first([p for p in posts if not p.draft])

@@ -69,7 +69,7 @@ def run_postrender(args) -> int:
         return 0
     config = load_config(args.root)
     out = args.out or config.root / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site")
-    posts, errors = discover(config.posts_dir)
+    posts, errors = discover(config.posts_dir, config.url_style)
     if errors:
         raise errors[0]
     # Quarto's `website: draft-mode:` (https://quarto.org/docs/websites/website-drafts.html): only `gone`,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursenotes.sources import Post
-from coursenotes.urls import has_scheme
+from coursenotes.urls import has_scheme, page_folder
 
 ATTR = re.compile(r"""(\s(?:href|src|poster|data|action)=)(["'])(.*?)\2""", re.S)
 CONTENT_ATTR = re.compile(r"""(\scontent=)(["'])(.*?)\2""", re.S)
@@ -52,18 +52,24 @@ class Move:
         return [(self.source, self.target), (self.files, posixpath.join(self.home, posixpath.basename(self.files)))]
 
 
+def quarto_folder(post: Post) -> str:
+    """Where Quarto writes the post's source folder: `posts/...` as under the project (the last `posts` on its path)."""
+    parts = post.source.parent.parts
+    at = len(parts) - 1 - parts[::-1].index("posts") if "posts" in parts else len(parts) - 1
+    return "/".join(parts[at:])
+
+
 def plan(posts: list[Post]) -> list[Move]:
-    """The moves that give every post our URL; a folder post already named like its slug stays put."""
+    """The moves that give every post our URL; a folder post already at its URL stays put."""
     moves = []
     for post in posts:
-        home = f"posts/{post.slug}"
+        home = page_folder(post.url)  # posts/<slug>, or posts/<path> with `coursenotes: {urls: path}`
         if post.folder is not None:
-            name = post.source.parent.name
-            if name != post.slug or post.draft:
-                moves.append(Move(f"posts/{name}", home, None, post.draft))
+            if quarto_folder(post) != home or post.draft:
+                moves.append(Move(quarto_folder(post), home, None, post.draft))
         else:
-            stem = post.source.stem
-            moves.append(Move(f"posts/{stem}.html", home, f"posts/{stem}_files", post.draft))
+            stem = f"{quarto_folder(post)}/{post.source.stem}"
+            moves.append(Move(f"{stem}.html", home, f"{stem}_files", post.draft))
     return moves
 
 

@@ -17,6 +17,7 @@ class NavLink:
 
     text: str
     href: str
+    line: int | None = field(default=None, compare=False)  # where `_quarto.yml` names it, for errors
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class SiteConfig:
     navbar: tuple[NavLink, ...] = ()
     execute: dict = field(default_factory=dict)  # site-wide `execute:` options, validated
     jupyter: str | None = None  # site-wide kernel name
+    url_style: str = "slug"  # `coursenotes: urls:`: "slug" (/posts/<name>/) or "path" (Quarto's, dates kept)
+    render: tuple[str, ...] = ()  # `project: render:` globs; empty = Quarto's default (every file)
     tool: ToolSettings = field(default_factory=ToolSettings)
     html: dict = field(default_factory=dict)  # site-wide `format: html:` options the Lua filters read (code-fold, ...)
     notes: tuple[str, ...] = ()  # `_quarto.yml: ...` lines about settings this build does not draw

@@ -14,6 +14,7 @@ from coursenotes.settings.model import NavLink, SiteConfig, ToolSettings
 from coursenotes.urls import site_href
 
 QUARTO_FILE = "_quarto.yml"
+URL_STYLES = ("slug", "path")  # `coursenotes: urls:` (docs/site.md)
 
 
 def load_yaml(path: Path) -> dict:
@@ -30,6 +31,13 @@ def load_yaml(path: Path) -> dict:
     return data
 
 
+def line_of(path: Path, value: str) -> int | None:
+    """The first line of the file that mentions value (YAML loaders keep no lines for nested items)."""
+    if not path.is_file():
+        return None
+    return next((i for i, line in enumerate(read_text(path).splitlines(), 1) if value in line), None)
+
+
 def navbar_links(website: dict, path: Path) -> tuple[NavLink, ...]:
     """Navbar entries from Quarto's `website.navbar.left/right` lists."""
     nav = website.get("navbar") or {}
@@ -38,9 +46,10 @@ def navbar_links(website: dict, path: Path) -> tuple[NavLink, ...]:
     links = []
     for item in (nav.get("left") or []) + (nav.get("right") or []):
         if isinstance(item, str):
-            links.append(NavLink(Path(item).stem.replace("-", " ").title(), site_href(item)))
+            links.append(NavLink(Path(item).stem.replace("-", " ").title(), site_href(item), line_of(path, item)))
         elif isinstance(item, dict) and item.get("href"):
-            links.append(NavLink(str(item.get("text") or item["href"]), site_href(str(item["href"]))))
+            href = str(item["href"])
+            links.append(NavLink(str(item.get("text") or href), site_href(href), line_of(path, href)))
     return tuple(links)
 
 
@@ -50,6 +59,21 @@ def site_kernel(data: dict) -> str | None:
     if isinstance(jupyter, dict):
         jupyter = jupyter.get("kernel") or jupyter.get("kernelspec", {}).get("name")
     return str(jupyter) if jupyter else None
+
+
+def our_settings(data: dict, path: Path) -> dict:
+    """The `coursenotes:` mapping of `_quarto.yml` (our own key; Quarto ignores it), checked."""
+    ours = data.get("coursenotes") or {}
+    if not isinstance(ours, dict):
+        raise ConfigError(
+            "`coursenotes` must be a mapping, e.g. `coursenotes: {urls: path}`", path, line_of(path, "coursenotes:")
+        )
+    urls = ours.get("urls", "slug")
+    if urls not in URL_STYLES:
+        raise ConfigError(
+            f"`coursenotes: urls:` must be one of {', '.join(URL_STYLES)}, not {urls!r}", path, line_of(path, "urls:")
+        )
+    return ours
 
 
 def load_site(root: Path, tool: ToolSettings | None = None) -> SiteConfig:
@@ -64,6 +88,8 @@ def load_site(root: Path, tool: ToolSettings | None = None) -> SiteConfig:
         raise ConfigError("`execute` must be a mapping", path)
     check_execute(execute, ConfigError, path, None)
     author = data.get("author") or website.get("author") or ""
+    ours, project = our_settings(data, path), data.get("project") or {}
+    render = project.get("render") if isinstance(project, dict) else None
     return SiteConfig(
         root=root,
         title=str(website.get("title") or "Course notes"),
@@ -74,6 +100,8 @@ def load_site(root: Path, tool: ToolSettings | None = None) -> SiteConfig:
         navbar=navbar_links(website, path),
         execute=execute,
         jupyter=site_kernel(data),
+        url_style=str(ours.get("urls", "slug")),
+        render=tuple(str(r) for r in render) if isinstance(render, list) else (),
         tool=tool or ToolSettings(),
         html=page_options(data, {}),
         notes=tuple(f"{QUARTO_FILE}: `{key}` {why}" for key, why in unsupported_options(data)),

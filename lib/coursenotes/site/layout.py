@@ -4,33 +4,47 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from coursenotes.render import Fragment
 from coursenotes.settings import SiteConfig
 from coursenotes.site.assets import mermaid_js, package_assets
+from coursenotes.site.csp import header_files
 from coursenotes.site.feeds import atom_feed, sitemap
 from coursenotes.site.images import fill_alt, first_image
+from coursenotes.site.listing import listed, page_url, paginate, read_listing
 from coursenotes.site.pages import Pages
+from coursenotes.site.redirects import redirect_files
+from coursenotes.site.sitepages import page_files, page_image
+from coursenotes.site.sourcelinks import linked_bodies
 from coursenotes.site.taxonomy import Tag, by_year, newest_first, tags_of
 from coursenotes.sources import Post
 from coursenotes.urls import has_scheme, is_beside_page, page_folder, page_path
 
 LOCAL_REF = re.compile(r"""(?:src|href|poster)=["']([^"'#?]+)["']""")
+SOURCE_SUFFIXES = (".qmd", ".ipynb", ".md", ".yml", ".yaml")
 DIAGRAM = 'class="mermaid"'
 
 
-def post_assets(post: Post, html: str) -> dict[str, Path]:
-    """Files in the post's folder that its page references, to copy beside the page."""
-    if post.folder is None:
-        return {}
-    found, folder = {}, post.folder.resolve()
-    for ref in set(LOCAL_REF.findall(html)):
-        if not is_beside_page(ref):
+def post_assets(post: Post, html: str, root: Path, extra_refs: tuple[str, ...] = ()) -> dict[str, Path]:
+    """Files a page references, wherever they sit in the project, published where its links point."""
+    found, root, base = {}, root.resolve(), post.source.parent.resolve()
+    for ref in {*LOCAL_REF.findall(html), *extra_refs}:
+        if not ref or not is_beside_page(ref):
             continue
-        path = (folder / ref).resolve()
-        if path.is_file() and path.is_relative_to(folder) and path.suffix not in (".qmd", ".ipynb"):
-            found[posixpath.join(page_folder(post.url), path.relative_to(folder).as_posix())] = path
+        name = unquote(ref)
+        path = (base / name).resolve()
+        target = posixpath.normpath(posixpath.join(page_folder(post.url), name))
+        # Only files inside the project are published, and only where the page's link lands inside the site.
+        if not (path.is_file() and path.is_relative_to(root)) or path.suffix in SOURCE_SUFFIXES:
+            continue
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue  # .git/, .venv/, .env: never published, whatever a page links to
+        if target.startswith("../") or target in ("..", "."):
+            continue
+        found[target] = path
     return found
 
 
@@ -44,51 +58,94 @@ def absolutize(html: str, base: str) -> str:
     return re.sub(r'(src|href)="([^"]*)"', fix, html)
 
 
+def post_image(post: Post, html: str, published: dict) -> str:
+    """The post's picture (`image:`, else its first image, as in Quarto's listings) as a site path or URL, or ''."""
+    shown = post.image or first_image(html)
+    if not shown or has_scheme(shown):
+        return shown if shown.startswith(("http://", "https://")) else ""
+    target = posixpath.normpath(posixpath.join(page_folder(post.url), unquote(shown)))
+    return "/" + quote(target) if target in published else ""  # a URL: `my plot.png` -> `my%20plot.png`
+
+
 def post_pages(
-    pages: Pages, posts: list[Post], bodies: dict[Post, Fragment], extra_files: dict
+    pages: Pages, posts: list[Post], bodies: dict[Post, Fragment], extra_files: dict, images: dict[Post, str]
 ) -> dict[str, bytes | Path]:
     """Each post's page with its outputs and assets."""
     files: dict[str, bytes | Path] = {}
     ordered = newest_first(posts)
     for i, post in enumerate(ordered):
-        body, shown = bodies[post], post.image or first_image(bodies[post].html)
-        image = shown and (shown if has_scheme(shown) else pages.config.absolute(posixpath.join(post.url, shown)))
+        body, image = bodies[post], images.get(post, "")
         files[page_path(post.url)] = pages.render(
             "post.html",
             post.url,
             post=post,
             body=fill_alt(body.html),
             toc=body.toc,
-            image=image,
+            image=image and (image if has_scheme(image) else pages.config.absolute(image)),
             newer=ordered[i - 1] if i > 0 else None,
             older=ordered[i + 1] if i + 1 < len(ordered) else None,
             has_diagrams=DIAGRAM in body.html,
         )
-        files.update(post_assets(post, body.html))
-        files.update(extra_files.get(post, {}))
     return files
 
 
-def listing_pages(pages: Pages, posts: list[Post], tags: list[Tag], bodies: dict[Post, Fragment]) -> dict:
-    """Index, tag pages, archive, feeds, 404 and sitemap."""
-    config, ordered = pages.config, newest_first(posts)
+def published_files(root: Path, pages: list[Post], bodies: dict[Post, Fragment], extra: dict) -> dict[str, Path]:
+    """Every file the posts and pages reference or wrote, keyed by where it is published."""
+    files: dict = {}
+    for page in pages:
+        files.update(post_assets(page, bodies[page].html, root, tuple(r for r in (page.image, page_image(page)) if r)))
+        files.update(extra.get(page, {}))
+    return files
+
+
+def listing_pages(
+    pages: Pages,
+    posts: list[Post],
+    tags: list[Tag],
+    bodies: dict[Post, Fragment],
+    images: dict[Post, str],
+    site_pages: Sequence[Post] = (),
+) -> dict:
+    """Index (with its /page/<n>/ pages), tag pages, archive, feeds, 404 and sitemap."""
+    config, ordered, listing = pages.config, newest_first(posts), read_listing(pages.config.root)
     contents = {p.url: absolutize(bodies[p].html, config.absolute(p.url)) for p in ordered}
+    chunks = paginate(listed(posts, config.root, listing), listing.page_size)
+
+    def thumb_from(url: str):
+        link = pages.link_from(url)
+        return lambda post: images.get(post) and (images[post] if has_scheme(images[post]) else link(images[post]))
+
     files = {
-        "index.html": pages.render("index.html", "/", posts=ordered),
-        "tags/index.html": pages.render("tags.html", "/tags/", tags=tags),
-        "archive/index.html": pages.render("archive.html", "/archive/", years=by_year(ordered)),
-        "404.html": pages.render("404.html", "/404.html"),
-        **({"search/index.html": pages.render("search.html", "/search/")} if pages.search else {}),
-        "index.xml": atom_feed(config, config.title, "/index.xml", "/", ordered, contents).encode(),
+        page_path(page_url(n)): pages.render(
+            "index.html",
+            page_url(n),
+            posts=chunk,
+            listing=listing,
+            tags=tags,
+            page_number=n,
+            page_count=len(chunks),
+            page_url=page_url,
+            thumb=thumb_from(page_url(n)),
+        )
+        for n, chunk in enumerate(chunks, 1)
     }
+    files.update(
+        {
+            "tags/index.html": pages.render("tags.html", "/tags/", tags=tags),
+            "archive/index.html": pages.render("archive.html", "/archive/", years=by_year(ordered)),
+            "404.html": pages.render("404.html", "/404.html"),
+            **({"search/index.html": pages.render("search.html", "/search/")} if pages.search else {}),
+            "index.xml": atom_feed(config, config.title, "/index.xml", "/", ordered, contents).encode(),
+        }
+    )
     for tag in tags:
         files[page_path(tag.url)] = pages.render("tag.html", tag.url, tag=tag)
         title = f"{config.title}: {tag.name}"
         feed = atom_feed(config, title, tag.url + "index.xml", tag.url, list(tag.posts), contents)
         files[tag.url.lstrip("/") + "index.xml"] = feed.encode()
     newest = ordered[0].date if ordered else None
-    urls = [("/", newest), ("/tags/", newest), ("/archive/", newest)]
-    urls += [(p.url, p.date) for p in ordered] + [(t.url, t.posts[0].date) for t in tags]
+    urls = [(page_url(n), newest) for n in range(1, len(chunks) + 1)] + [("/tags/", newest), ("/archive/", newest)]
+    urls += [(p.url, p.date) for p in [*ordered, *site_pages]] + [(t.url, t.posts[0].date) for t in tags]
     files["sitemap.xml"] = sitemap(config, urls).encode()
     return files
 
@@ -105,13 +162,24 @@ def asset_files(config: SiteConfig, need_mermaid: bool) -> dict[str, bytes | Pat
 
 
 def site_files(
-    config: SiteConfig, posts: list[Post], bodies: dict, extra: dict, search: bool = False
+    config: SiteConfig,
+    posts: list[Post],
+    bodies: dict,
+    extra: dict,
+    search: bool = False,
+    site_pages: list | None = None,
 ) -> dict[str, bytes | Path]:
     """Every file of the site, keyed by its path under the output folder."""
-    pages, tags = Pages(config, search), tags_of(posts)
-    files: dict[str, bytes | Path] = post_pages(pages, posts, bodies, extra)
-    files.update(listing_pages(pages, posts, tags, bodies))
+    pages, tags, site_pages = Pages(config, search), tags_of(posts), site_pages or []
+    bodies = linked_bodies([*posts, *site_pages], bodies)
+    published = published_files(config.root, [*posts, *site_pages], bodies, extra)
+    images = {p: post_image(p, bodies[p].html, published) for p in posts}
+    files: dict[str, bytes | Path] = {**published, **post_pages(pages, posts, bodies, extra, images)}
+    files.update(listing_pages(pages, posts, tags, bodies, images, site_pages))
+    files.update(page_files(pages, site_pages, bodies))
+    files.update(redirect_files(pages, [*posts, *site_pages]))
     files.update(asset_files(config, any(DIAGRAM in b.html for b in bodies.values())))
+    files.update(header_files(config, files))
     return files
 
 

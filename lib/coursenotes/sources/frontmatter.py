@@ -34,6 +34,7 @@ class Source:
     body: str = ""
     body_line: int = 1  # line of the file where body starts
     notebook: dict | None = None  # parsed .ipynb JSON, front-matter cell removed
+    front: bool = True  # False: no front matter at all (the title, if any, came from the first `# heading`)
 
 
 def parse_yaml(text: str, path: Path, first_line: int) -> tuple[dict, dict]:
@@ -55,15 +56,27 @@ def parse_yaml(text: str, path: Path, first_line: int) -> tuple[dict, dict]:
 
 
 def split_markdown(text: str, path: Path) -> Source:
-    """Front matter between leading `---` lines, and the body after it."""
+    """Front matter between `---` lines (blank lines may come first, as Quarto allows), and the body after it."""
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != FENCE:
-        raise FrontMatterError("no front matter: the file must start with a `---` line, YAML, and `---`", path, 1)
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    if start == len(lines) or lines[start].rstrip() != FENCE:
+        title = heading_title(text)  # no front matter: Quarto renders the file all the same
+        return Source(path, title, {}, drop_heading(text) if title else text, 1, front=False)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
     if end is None:
-        raise FrontMatterError("front matter is not closed: add a `---` line after it", path, 1)
-    meta, key_lines = parse_yaml("".join(lines[1:end]), path, 2)
+        raise FrontMatterError("front matter is not closed: add a `---` line after it", path, start + 1)
+    meta, key_lines = parse_yaml("".join(lines[start + 1 : end]), path, start + 2)
     return Source(path, meta, key_lines, "".join(lines[end + 1 :]), end + 2)
+
+
+def heading_title(text: str) -> dict:
+    """`{title: ...}` from the first level-1 `# heading` of a document without front matter (Quarto's rule)."""
+    for line in text.splitlines():
+        if line.startswith("# ") and line[2:].strip():
+            return {"title": line[2:].strip().strip("#").strip()}
+        if line.strip():
+            return {}
+    return {}
 
 
 def cell_text(cell: dict) -> str:
@@ -87,7 +100,10 @@ def split_notebook(text: str, path: Path) -> Source:
         or cells[first].get("cell_type") not in ("raw", "markdown")
         or not cell_text(cells[first]).lstrip().startswith(FENCE)
     ):
-        raise FrontMatterError("no front matter: the first cell must be a raw cell holding `---`, YAML, `---`", path)
+        title = heading_title(cell_text(cells[first])) if first is not None else {}
+        if first is not None and cells[first].get("cell_type") == "markdown" and title:
+            cells = [dict(cells[first], source=drop_heading(cell_text(cells[first]))), *cells[first + 1 :]]
+        return Source(path, title, {}, "", 1, dict(nb, cells=cells), front=False)
     try:
         src = split_markdown(cell_text(cells[first]).lstrip(), path)
     except FrontMatterError as e:
@@ -96,6 +112,13 @@ def split_notebook(text: str, path: Path) -> Source:
     if src.body.strip():
         rest["cells"] = [{"cell_type": "markdown", "metadata": {}, "source": src.body}] + rest["cells"]
     return Source(path, src.meta, {}, "", 1, rest)
+
+
+def drop_heading(text: str) -> str:
+    """Text with its first `# heading` line blanked (line numbers kept): the heading became the title."""
+    lines = text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("# "))
+    return "".join([*lines[:at], "\n", *lines[at + 1 :]])
 
 
 def read_source(path: Path) -> Source:

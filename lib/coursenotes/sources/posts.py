@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursenotes.errors import CoursenotesError, FrontMatterError, PostError
+from coursenotes.errors import CoursenotesError, FrontMatterError, PostError, display_path
+from coursenotes.sources.discovery import find_sources, post_key, url_name
 from coursenotes.sources.frontmatter import Source, cell_text, read_source
+from coursenotes.sources.metadata import inherited, merge
 from coursenotes.sources.readtime import minutes_to_read, split_prose_code
 from coursenotes.sources.shortcodes import expand_source
 from coursenotes.sources.slugs import slugify, split_date_prefix
 
-EXTENSIONS = (".qmd", ".md", ".ipynb")
+NO_TITLE = "no front matter and no `# heading` to take a title from: start the file with `---`, `title: ...`, `---`"
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,13 @@ class Post:
     meta: dict = field(default_factory=dict, compare=False, repr=False)
     raw: Source = field(kw_only=True, compare=False, repr=False)
     display: object = field(default=None, compare=False, repr=False)  # render.display.Display, set by the build
+    url_path: str = field(default="", kw_only=True)  # "" = /posts/<slug>/; a name under posts/; or a site path "/x/"
 
     @property
     def url(self) -> str:
-        return f"/posts/{self.slug}/"
+        if self.url_path.startswith("/"):
+            return self.url_path
+        return f"/posts/{self.url_path or self.slug}/"
 
     @property
     def folder(self) -> Path | None:
@@ -46,21 +52,6 @@ class Post:
     @property
     def kind(self) -> str:
         return self.source.suffix.lstrip(".")
-
-
-def find_sources(posts_dir: Path) -> list[Path]:
-    """Post files: posts/<slug>/index.{qmd,md,ipynb} and posts/<slug>.{qmd,md,ipynb}, sorted."""
-    if not posts_dir.is_dir():
-        return []
-    found = []
-    for entry in sorted(posts_dir.iterdir()):
-        if entry.name.startswith((".", "_")):
-            continue
-        if entry.is_file() and entry.suffix in EXTENSIONS:
-            found.append(entry)
-        elif entry.is_dir():
-            found += [entry / f"index{ext}" for ext in EXTENSIONS if (entry / f"index{ext}").is_file()]
-    return found
 
 
 def parse_date(value, path: Path, line: int | None) -> dt.datetime:
@@ -134,12 +125,18 @@ def post_name(path: Path) -> str:
     return path.parent.name if path.stem == "index" else path.stem
 
 
-def read_post(path: Path) -> Post:
+def read_post(path: Path, posts_dir: Path | None = None, urls: str = "slug") -> Post:
     """A Post from its source file; FrontMatterError/PostError say what is wrong and where."""
-    src = expand_source(read_source(path))  # include/meta/var shortcodes, before anything reads the body
+    posts_dir = posts_dir or (path.parent.parent if path.stem == "index" else path.parent)
+    src = read_source(path)
+    folder_meta, _ = inherited(posts_dir, path)
+    # _metadata.yml first, then the shortcodes: `{{< meta >}}` sees the merged front matter, as in Quarto.
+    src = expand_source(dataclasses.replace(src, meta=merge(folder_meta, src.meta)))
     meta, lines = src.meta, src.key_lines
     title = meta.get("title")
     if title is None or not str(title).strip():
+        if not src.front and src.notebook is None:
+            raise FrontMatterError(NO_TITLE, path, 1)
         raise FrontMatterError("missing `title` in front matter", path, 1 if src.notebook is None else None)
     prefix, name = split_date_prefix(post_name(path))
     if meta.get("date") is not None:
@@ -152,43 +149,60 @@ def read_post(path: Path) -> Post:
         as_list(meta.get("tags"), "tags", path, lines.get("tags")),
         as_list(meta.get("categories"), "categories", path, lines.get("categories")),
     )
+    named = url_name(posts_dir, path, urls)
     return Post(
         source=path,
-        slug=slugify(name),
+        slug=slugify(name) if urls == "slug" else post_key(named),
         title=str(title).strip(),
         date=date,
         description=str(meta.get("description") or "").strip(),
         tags=tags,
         draft=is_draft(meta),
         time_to_read=reading_minutes(meta, src),
-        author=str(meta.get("author") or ""),
+        author=authors(meta.get("author")),
         image=str(meta.get("image") or ""),
         meta=meta,
         raw=src,
+        url_path="" if urls == "slug" else named,
     )
 
 
-def check_unique(posts: list[Post]) -> list[CoursenotesError]:
-    """An error for every post whose slug another post already has."""
+def authors(value) -> str:
+    """Quarto's `author`: a name, a mapping with `name`, or a list of either, as one line."""
+    items = value if isinstance(value, list) else [value] if value else []
+    names = [str(a.get("name") or "") if isinstance(a, dict) else str(a) for a in items]
+    return ", ".join(n for n in names if n)
+
+
+def check_unique(posts: list[Post], urls: str = "slug") -> list[CoursenotesError]:
+    """An error for every post whose URL another post already has, naming both files and both ways out."""
     first: dict[str, Post] = {}
     errors: list[CoursenotesError] = []
     for post in posts:
-        if post.slug in first:
-            errors.append(
-                PostError(f"duplicate slug {post.slug!r}: also used by {first[post.slug].source}", post.source)
+        other = first.get(post.url) or first.get(post.slug)
+        if other is None:
+            first[post.url] = first[post.slug] = post
+            continue
+        fix = "rename one of them (or its folder)"
+        if urls == "slug":
+            fix += ", or keep dates and folders in URLs with `coursenotes: {urls: path}` in _quarto.yml"
+        errors.append(
+            PostError(
+                f"duplicate URL {post.url}: {display_path(post.source)} and {display_path(other.source)} "
+                f"would both be published there; {fix}",
+                post.source,
             )
-        else:
-            first[post.slug] = post
+        )
     return errors
 
 
-def discover(posts_dir: Path) -> tuple[list[Post], list[CoursenotesError]]:
+def discover(posts_dir: Path, urls: str = "slug") -> tuple[list[Post], list[CoursenotesError]]:
     """Every post that reads cleanly, and every problem found: one bad post never hides the others."""
     posts, errors = [], []
     for path in find_sources(posts_dir):
         try:
-            posts.append(read_post(path))
+            posts.append(read_post(path, posts_dir, urls))
         except CoursenotesError as e:
             errors.append(e)
-    errors += check_unique(posts)
+    errors += check_unique(posts, urls)
     return posts, errors
