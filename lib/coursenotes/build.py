@@ -11,7 +11,7 @@ from coursenotes.execution import Executed, Report, execute_posts
 from coursenotes.markdown import PageSource, page_source
 from coursenotes.render import Fragment, render_all
 from coursenotes.settings import BuildOptions, Settings, load_settings
-from coursenotes.site import Pages, newest_first, publish, report_files, search, site_files
+from coursenotes.site import DEFAULT, Pages, check_out, newest_first, publish, report_files, search, site_files
 from coursenotes.sources import Post, discover
 from coursenotes.urls import page_folder
 
@@ -58,7 +58,7 @@ def build(
     """Build the site under `root`; publish only when every post succeeded."""
     settings = load_settings(root, options)
     options, config = settings.options, settings.site
-    out = Path(options.out).resolve() if options.out else config.root / "_site"
+    out = check_out(options.out or config.root / DEFAULT, config.root)  # before anything is read or written
     posts, errors = discover(config.posts_dir)
     visible = [p for p in posts if options.drafts or not p.draft]
     bodies, extra, render_errors, report = render_posts(visible, settings, progress)
@@ -66,7 +66,7 @@ def build(
     if errors:
         return BuildResult(visible, errors, out, report=report)
     use_search = options.search and search.available()
-    notes = [search.MISSING] if options.search and not use_search else []
+    notes = report.notes + ([search.MISSING] if options.search and not use_search else [])
     try:
         files = site_files(config, visible, bodies, extra, use_search)
         files.update(report_files(Pages(config, use_search), report))

@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursenotes.errors import ExecutionError
+from coursenotes.sources import inside
 
 FOLDER = "_frozen"
 FORMAT = 1
@@ -27,6 +29,9 @@ FILE_MIMES = {
     "application/pdf": "pdf",
 }
 TEXT_MIMES = {"image/svg+xml"}
+# What `freeze` writes: a content hash and an extension. Anything else (`../../etc/passwd`, an
+# absolute path) came from an edited store, and following it would publish the build machine's files.
+FILE_NAME = re.compile(r"[0-9a-f]{8,64}\.[a-z0-9]{1,8}")
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,7 @@ class FrozenStore:
             data: dict[str, object] = {}
             for mime, value in out["data"].items():
                 if isinstance(value, str) and value.startswith(FILE_REF):
-                    path = self.folder / slug / value[len(FILE_REF) :]
+                    path = self.stored_file(slug, value[len(FILE_REF) :])
                     if not path.is_file():
                         raise ExecutionError(
                             f"missing {FOLDER}/{slug}/{path.name}; rebuild with `--refresh {slug}`", self.path(slug)
@@ -100,6 +105,18 @@ class FrozenStore:
                 data[mime] = joined(value) if isinstance(value, (str, list)) and not mime.endswith("json") else value
             out["data"] = data
         return out
+
+    def stored_file(self, slug: str, name: str) -> Path:
+        """The file an `@frozen:` reference names, or an ExecutionError when it would lead outside `_frozen/<slug>/`."""
+        folder = self.folder / slug
+        path = folder / name
+        if not FILE_NAME.fullmatch(name) or not inside(path, folder):
+            raise ExecutionError(
+                f"frozen output refers to {name!r}, outside {FOLDER}/{slug}/; "
+                f"delete the entry and rebuild with `--refresh {slug}`",
+                self.path(slug),
+            )
+        return path
 
     def freeze(self, output: dict, files: dict[str, bytes]) -> dict:
         """One notebook output as stored: long text as lines, binary data moved out into `files`."""

@@ -35,6 +35,9 @@ def navbar_links(website: dict, path: Path) -> tuple[NavLink, ...]:
     if not isinstance(nav, dict):
         raise ConfigError("website.navbar must be a mapping", path)
     links = []
+    for side in ("left", "right"):
+        if not isinstance(nav.get(side) or [], list):
+            raise ConfigError(f"website.navbar.{side} must be a list of items (`- href: about.qmd`)", path)
     for item in (nav.get("left") or []) + (nav.get("right") or []):
         if isinstance(item, str):
             links.append(NavLink(Path(item).stem.replace("-", " ").title(), site_href(item)))
@@ -43,11 +46,19 @@ def navbar_links(website: dict, path: Path) -> tuple[NavLink, ...]:
     return tuple(links)
 
 
-def site_kernel(data: dict) -> str | None:
+def jupyter_kernel(jupyter, error: type[Exception], path: Path, line: int | None = None):
+    """The kernel a `jupyter:` value names: a name, or Quarto's `{kernelspec: {name: ...}}` mapping."""
+    if not isinstance(jupyter, dict):
+        return jupyter
+    spec = jupyter.get("kernelspec")
+    if spec is not None and not isinstance(spec, dict):
+        raise error("`jupyter: kernelspec` must be a mapping with a name, or write `jupyter: python3`", path, line)
+    return jupyter.get("kernel") or (spec or {}).get("name")
+
+
+def site_kernel(data: dict, path: Path) -> str | None:
     """The site-wide kernel from `jupyter:` (a name, or Quarto's mapping form)."""
-    jupyter = data.get("jupyter")
-    if isinstance(jupyter, dict):
-        jupyter = jupyter.get("kernel") or jupyter.get("kernelspec", {}).get("name")
+    jupyter = jupyter_kernel(data.get("jupyter"), ConfigError, path)
     return str(jupyter) if jupyter else None
 
 
@@ -72,6 +83,6 @@ def load_site(root: Path, tool: ToolSettings | None = None) -> SiteConfig:
         author=str(author),
         navbar=navbar_links(website, path),
         execute=execute,
-        jupyter=site_kernel(data),
+        jupyter=site_kernel(data, path),
         tool=tool or ToolSettings(),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import urllib.parse
 from pathlib import Path
 
 from coursenotes.render import Fragment
@@ -28,7 +29,7 @@ def post_assets(post: Post, html: str) -> dict[str, Path]:
     for ref in set(LOCAL_REF.findall(html)):
         if not is_beside_page(ref):
             continue
-        path = (folder / ref).resolve()
+        path = (folder / urllib.parse.unquote(ref)).resolve()  # pandoc writes `my image.png` as my%20image.png
         if path.is_file() and path.is_relative_to(folder) and path.suffix not in (".qmd", ".ipynb"):
             found[posixpath.join(page_folder(post.url), path.relative_to(folder).as_posix())] = path
     return found

@@ -3,13 +3,14 @@
 Discovery, front matter, slugs, reading time, Markdown fences, and the notebook shape
 (code cells carry their `#|` options and source line; see cells.py) that every later stage reads.
 Public names: Post, discover, read_post, post_name, to_notebook, slugify, split_date_prefix,
-cell_options, cell_line, code_cells, fence_blocks, ticks_for, cell_text.
+cell_options, cell_line, code_cells, fence_blocks, ticks_for, cell_text, inside.
 """
 
 from coursenotes.sources.cells import cell_line, cell_options, code_cells
 from coursenotes.sources.fences import fence_blocks, ticks_for
 from coursenotes.sources.frontmatter import cell_text
 from coursenotes.sources.notebook import to_notebook
+from coursenotes.sources.paths import inside
 from coursenotes.sources.posts import Post, discover, post_name, read_post
 from coursenotes.sources.slugs import slugify, split_date_prefix
 
@@ -21,6 +22,7 @@ __all__ = [
     "code_cells",
     "discover",
     "fence_blocks",
+    "inside",
     "post_name",
     "read_post",
     "slugify",

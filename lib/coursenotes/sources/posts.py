@@ -9,8 +9,10 @@ from pathlib import Path
 
 from coursenotes.errors import CoursenotesError, FrontMatterError, PostError
 from coursenotes.sources.frontmatter import Source, cell_text, read_source
+from coursenotes.sources.paths import check_inside
 from coursenotes.sources.readtime import minutes_to_read, split_prose_code
 from coursenotes.sources.slugs import slugify, split_date_prefix
+from coursenotes.sources.typed import as_list, check_flags, naive_utc
 
 EXTENSIONS = (".qmd", ".md", ".ipynb")
 
@@ -64,7 +66,7 @@ def find_sources(posts_dir: Path) -> list[Path]:
 def parse_date(value, path: Path, line: int | None) -> dt.datetime:
     """A front-matter date (YYYY-MM-DD, ISO datetime, or Quarto's today/now/last-modified)."""
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else value
+        return naive_utc(value)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     text = str(value).strip()
@@ -73,22 +75,11 @@ def parse_date(value, path: Path, line: int | None) -> dt.datetime:
     if text == "last-modified":
         return dt.datetime.fromtimestamp(int(os.path.getmtime(path)))
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return naive_utc(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         raise FrontMatterError(
             f"bad date {text!r}: use YYYY-MM-DD or an ISO datetime such as 2024-09-21T11:30:00", path, line
         ) from None
-
-
-def as_list(value, key: str, path: Path, line: int | None) -> list[str]:
-    """A string or list of strings from front matter, as a list."""
-    if value is None:
-        return []
-    if isinstance(value, (str, int, float)):
-        return [str(value)]
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        return [str(v) for v in value]
-    raise FrontMatterError(f"`{key}` must be a string or a list of strings", path, line)
 
 
 def merge_tags(*lists: list[str]) -> tuple[str, ...]:
@@ -136,6 +127,7 @@ def read_post(path: Path) -> Post:
     """A Post from its source file; FrontMatterError/PostError say what is wrong and where."""
     src = read_source(path)
     meta, lines = src.meta, src.key_lines
+    check_flags(meta, lines, path)
     title = meta.get("title")
     if title is None or not str(title).strip():
         raise FrontMatterError("missing `title` in front matter", path, 1 if src.notebook is None else None)
@@ -185,6 +177,7 @@ def discover(posts_dir: Path) -> tuple[list[Post], list[CoursenotesError]]:
     posts, errors = [], []
     for path in find_sources(posts_dir):
         try:
+            check_inside(path, posts_dir.parent)
             posts.append(read_post(path))
         except CoursenotesError as e:
             errors.append(e)
