@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursenotes.errors import CoursenotesError
+from coursenotes.errors import CoursenotesError, InternalError
 from coursenotes.execution import Executed, Report, execute_posts
 from coursenotes.markdown import PageSource, page_source
 from coursenotes.render import Fragment, render_all
@@ -39,7 +39,13 @@ def render_posts(
     """Execute, lay out and render every post: (fragments, output files, errors, execution report)."""
     executed, report = execute_posts(posts, settings, progress)
     errors = [e for e in executed.values() if isinstance(e, CoursenotesError)]
-    sources: dict[Post, PageSource] = {p: page_source(e) for p, e in executed.items() if isinstance(e, Executed)}
+    sources: dict[Post, PageSource] = {}
+    for post, done in executed.items():
+        if isinstance(done, Executed):
+            try:
+                sources[post] = page_source(done)
+            except Exception as e:  # a bug on this post's outputs: name the post, build the others
+                errors.append(e if isinstance(e, CoursenotesError) else InternalError(e, post.source))
     ready = list(sources)
     rendered = render_all([(sources[p].markdown, p.source) for p in ready], settings.root, settings.options.jobs)
     bodies, extra = {}, {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from coursenotes.errors import CoursenotesError, ExecutionError
+from coursenotes.errors import CoursenotesError, ExecutionError, InternalError
 from coursenotes.execution.cache import ExecutionCache
 from coursenotes.execution.frozen import FrozenStore
 from coursenotes.execution.kernels import executor_for
@@ -43,6 +43,9 @@ def execute_posts(
             if isinstance(e, ExecutionError):
                 report.add(PostRun(ctx.rel(post), post.url, "failed", message=e.message))
             results[post] = e
+            continue
+        except Exception as e:  # a bug on this post: name it and go on with the others
+            results[post] = InternalError(e, post.source)
             continue
         if isinstance(step, Job):
             jobs.append(step)

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursenotes.errors import CoursenotesError, FrontMatterError, PostError
+from coursenotes.errors import CoursenotesError, FrontMatterError, InternalError, PostError
 from coursenotes.sources.frontmatter import Source, cell_text, read_source
 from coursenotes.sources.paths import check_inside
 from coursenotes.sources.readtime import minutes_to_read, split_prose_code
@@ -181,5 +181,7 @@ def discover(posts_dir: Path) -> tuple[list[Post], list[CoursenotesError]]:
             posts.append(read_post(path))
         except CoursenotesError as e:
             errors.append(e)
+        except Exception as e:  # a bug on this file: name it and read the others
+            errors.append(InternalError(e, path))
     errors += check_unique(posts)
     return posts, errors

@@ -20,9 +20,7 @@ def check_flags(meta: dict, lines: dict, path: Path) -> None:
     for key in FLAGS:
         value = meta.get(key)
         if value is not None and not isinstance(value, bool):
-            raise FrontMatterError(
-                f"`{key}` must be true or false (unquoted), not {value!r}", path, lines.get(key)
-            )
+            raise FrontMatterError(f"`{key}` must be true or false (unquoted), not {value!r}", path, lines.get(key))
 
 
 def naive_utc(when: dt.datetime) -> dt.datetime:
