@@ -6,6 +6,7 @@ every folder it writes with MARKER; an existing non-empty folder without it is n
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from coursenotes.errors import OutputFolderError
@@ -31,13 +32,14 @@ def first_file(path: Path) -> Path | None:
 
 def check_out(out: Path, root: Path) -> Path:
     """`out`, resolved, when a build may replace it; an OutputFolderError (naming --out) saying why not otherwise."""
-    out, root = Path(out).resolve(), Path(root).resolve()
+    lexical, root = Path(os.path.abspath(out)), Path(root).resolve()  # as written, and with symlinks followed
+    out = Path(out).resolve()
     if out == root or root.is_relative_to(out):
         raise OutputFolderError(f"--out {out} would replace the project itself ({root} is inside it); {HINT}")
-    if out.is_relative_to(root):
-        top = out.relative_to(root).parts[0]
+    for path in (lexical, out):
+        top = path.relative_to(root).parts[0] if path.is_relative_to(root) and path != root else ""
         if top in SOURCE_FOLDERS or (top.startswith(".") and top != f".{DEFAULT}"):
-            raise OutputFolderError(f"--out {out} is inside the project's {top}/ folder, which it would damage; {HINT}")
+            raise OutputFolderError(f"--out {path} is inside the project's {top}/ folder, which it would damage; {HINT}")
     blocker = first_file(out)
     if blocker is not None:
         raise OutputFolderError(f"--out {out} is under {blocker}, which is a file, not a folder; {HINT}")
