@@ -225,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     global DEBUG
     argv = sys.argv[1:] if argv is None else list(argv)
     DEBUG = DEBUG_FLAG in argv
-    args = parser().parse_args([a for a in argv if a != DEBUG_FLAG])
+    words = [a for a in argv if a != DEBUG_FLAG]
+    args = parser().parse_args(words)
     if not hasattr(args, "run"):
         parser().print_help()
         return 2
@@ -238,5 +239,6 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # the last resort: a bug prints one line, never a traceback (unless --debug)
-        report_errors([InternalError(e, getattr(args, "root", None))])
+        root = Path(getattr(args, "root", None) or ".").resolve()
+        report_errors([InternalError(e, where=f"while running `coursenotes {words[0]}` in {root}")])
         return 1

@@ -50,10 +50,11 @@ class OutputFolderError(CoursenotesError):
 class InternalError(CoursenotesError):
     """A bug that slipped through: one line naming the post or file, the traceback kept for `--debug`."""
 
-    def __init__(self, cause: BaseException, path: Path | str | None = None):
+    def __init__(self, cause: BaseException, path: Path | str | None = None, where: str = ""):
         detail = (str(cause).strip().splitlines() or [""])[0][:200]
         what = f"{type(cause).__name__}: {detail}" if detail else type(cause).__name__
-        super().__init__(f"internal error ({what}); run again with --debug for the traceback", path)
+        where = f" {where}" if where else ""
+        super().__init__(f"internal error{where} ({what}); run again with --debug for the traceback", path)
         self.__cause__ = cause
 
 

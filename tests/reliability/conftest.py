@@ -103,7 +103,11 @@ class Project:
         assert message in result.errors[0], result.errors[0]
         after = self.snapshot()
         assert after["outside"] == before["outside"], "something outside the project changed"
-        changed = sorted(k for k in set(before["project"]) | set(after["project"]) if before["project"].get(k) != after["project"].get(k))
+        changed = sorted(
+            k
+            for k in set(before["project"]) | set(after["project"])
+            if before["project"].get(k) != after["project"].get(k)
+        )
         assert not changed, f"the project changed: {changed[:5]}"
         return result
 

@@ -8,7 +8,11 @@ import pytest
 from tests.conftest import simple_post
 
 BAD = [
-    ("published-string", 'published: "false"\n', "index.md:5: `published` must be true or false (unquoted), not 'false'"),
+    (
+        "published-string",
+        'published: "false"\n',
+        "index.md:5: `published` must be true or false (unquoted), not 'false'",
+    ),
     ("draft-string", 'draft: "true"\n', "index.md:5: `draft` must be true or false (unquoted), not 'true'"),
     ("published-number", "published: 0\n", "`published` must be true or false"),
     ("draft-list", "draft: [yes]\n", "`draft` must be true or false"),
@@ -108,7 +112,10 @@ def test_a_500_character_tag_gets_a_bounded_slug(project, capsys):
 
 
 def test_control_characters_in_title_keep_the_feed_valid(project, capsys):
-    project.post("2024-02-02-bell/index.md", '---\ntitle: "Bell \\a and \\x0b tab \\x1f"\ndescription: "nul \\0 here"\n---\n\nWords.\n')
+    project.post(
+        "2024-02-02-bell/index.md",
+        '---\ntitle: "Bell \\a and \\x0b tab \\x1f"\ndescription: "nul \\0 here"\n---\n\nWords.\n',
+    )
     project.built(capsys=capsys)
     for feed in ("index.xml", "tags/python/index.xml", "sitemap.xml"):
         ET.fromstring(project.site_text(feed).encode())

@@ -98,7 +98,11 @@ def test_failed_swap_keeps_the_old_site(project, capsys, monkeypatch):
 
 
 def test_staging_left_by_a_killed_build_is_removed(project, capsys):
-    leftovers = [project.root / "._site.new-999999-abc123", project.root / "._site.new-k2j4l5x_", project.root / "._site.old-999998"]
+    leftovers = [
+        project.root / "._site.new-999999-abc123",
+        project.root / "._site.new-k2j4l5x_",
+        project.root / "._site.old-999998",
+    ]
     for folder in leftovers:
         folder.mkdir()
         (folder / "big.bin").write_bytes(b"x" * 1000)

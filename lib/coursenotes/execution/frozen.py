@@ -75,7 +75,9 @@ class FrozenStore:
             return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return Frozen(**{k: data[k] for k in Frozen.__dataclass_fields__ if k in data})
+            frozen = Frozen(**{k: data[k] for k in Frozen.__dataclass_fields__ if k in data})
+            check_shape(frozen)
+            return frozen
         except (ValueError, TypeError, KeyError) as e:
             raise ExecutionError(f"unreadable frozen entry ({e}); delete it and rebuild with a kernel", path) from None
 
@@ -175,6 +177,16 @@ class FrozenStore:
         path = self.path(slug)
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+
+
+def check_shape(frozen: Frozen) -> None:
+    """A TypeError when an (edited) entry does not have the shape `write` gives it."""
+    if not isinstance(frozen.environment, dict) or not isinstance(frozen.cells, list):
+        raise TypeError("`environment` must be an object and `cells` a list")
+    for cell in frozen.cells:
+        outputs = cell.get("outputs", []) if isinstance(cell, dict) else None
+        if not isinstance(outputs, list) or not all(isinstance(o, dict) for o in outputs):
+            raise TypeError("each cell must be an object with a list of output objects")
 
 
 def sorted_keys(value):

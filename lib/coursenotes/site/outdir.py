@@ -39,7 +39,9 @@ def check_out(out: Path, root: Path) -> Path:
     for path in (lexical, out):
         top = path.relative_to(root).parts[0] if path.is_relative_to(root) and path != root else ""
         if top in SOURCE_FOLDERS or (top.startswith(".") and top != f".{DEFAULT}"):
-            raise OutputFolderError(f"--out {path} is inside the project's {top}/ folder, which it would damage; {HINT}")
+            raise OutputFolderError(
+                f"--out {path} is inside the project's {top}/ folder, which it would damage; {HINT}"
+            )
     blocker = first_file(out)
     if blocker is not None:
         raise OutputFolderError(f"--out {out} is under {blocker}, which is a file, not a folder; {HINT}")
