@@ -8,6 +8,7 @@ outputs) and again when a page is laid out (a notebook's stored outputs, older c
 from __future__ import annotations
 
 MAX_CELL_TEXT = 1_000_000  # characters of text output per cell: far more than a reader scrolls through
+NOTE_ROOM = 200  # a capped cell (limit + note) is under the limit + this: capping twice changes nothing
 TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex", "image/svg+xml", "application/json")
 
 
@@ -42,21 +43,29 @@ def output_size(output: dict) -> int:
 
 
 def cap_outputs(outputs: list) -> list:
-    """The outputs with at most MAX_CELL_TEXT characters of text; a cut stream ends with the note,
-    a display that does not fit is replaced by the note (cutting HTML would break the page)."""
-    budget, capped = MAX_CELL_TEXT, []
+    """The outputs with at most MAX_CELL_TEXT characters of text and one note saying how much was left out.
+
+    The stream that crosses the limit is cut; a display that does not fit is left out whole
+    (cutting HTML would break the page); everything after the limit is left out."""
+    if sum(output_size(o) for o in outputs) <= MAX_CELL_TEXT + NOTE_ROOM:
+        return outputs
+    budget, capped, dropped = MAX_CELL_TEXT, [], 0
     for output in outputs:
         size = output_size(output)
-        if size <= budget:
+        if not dropped and size <= budget:
             capped.append(output)
             budget -= size
             continue
-        if output.get("output_type") == "stream" and budget > 0:
-            text = joined(output.get("text", ""))
-            capped.append({**output, "text": text[:budget] + "\n" + note(size - budget)})
-        else:
-            capped.append({"output_type": "stream", "name": "stdout", "text": note(size)})
+        if not dropped and output.get("output_type") == "stream" and budget > 0:
+            capped.append({**output, "text": joined(output.get("text", ""))[:budget]})
+            size -= budget
+        dropped += size
         budget = 0
+    last = capped[-1] if capped else {}
+    if last.get("output_type") == "stream" and last.get("name") == "stdout":
+        capped[-1] = {**last, "text": joined(last.get("text", "")).rstrip("\n") + "\n" + note(dropped)}
+    else:
+        capped.append({"output_type": "stream", "name": "stdout", "text": note(dropped)})
     return capped
 
 
