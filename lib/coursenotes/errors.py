@@ -7,6 +7,7 @@ from pathlib import Path
 
 # `scheme://user:password@host`: whatever message a URL lands in, its credentials are never printed.
 URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a newline in a file name must not split the one-line message
 
 
 class CoursenotesError(Exception):
@@ -59,8 +60,8 @@ class InternalError(CoursenotesError):
 
 
 def redact(text: str) -> str:
-    """Text with any `user:password@` (or token@) part of a URL removed."""
-    return URL_CREDENTIALS.sub(r"\1", text)
+    """Text on one line, with any `user:password@` (or token@) part of a URL removed."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", URL_CREDENTIALS.sub(r"\1", text))
 
 
 def display_path(path: Path | str) -> str:
