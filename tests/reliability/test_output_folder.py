@@ -56,7 +56,8 @@ def test_preview_out_refuses_a_source_folder(project, capsys):
 def test_out_an_empty_folder_is_used_and_marked(project, capsys):
     target = project.outside / "empty"
     target.mkdir()
-    project.built("build", "--out", str(target), capsys=capsys)
+    result = project.run("build", "--out", str(target), capsys=capsys)  # outside the project, as asked
+    assert result.code == 0 and not result.errors, result.err
     assert (target / "index.html").is_file() and (target / MARKER).is_file()
     project.assert_no_secret(target)
 
