@@ -32,6 +32,7 @@ An error in a post is printed as `path:line: message`; the previous _site/ is le
 `--debug` (anywhere on the line) prints the traceback of an internal error.
 """
 DEBUG_FLAG = "--debug"
+DEBUG = False  # set by --debug: internal errors show their traceback
 
 
 def add_build(sub) -> None:
@@ -78,9 +79,6 @@ def add_build(sub) -> None:
         help="execute these posts (slugs or files) even when cached or frozen; every post when none is named",
     )
     p.set_defaults(run=run_build)
-
-
-DEBUG = False  # set by --debug: internal errors show their traceback
 
 
 def report_errors(errors) -> None:
