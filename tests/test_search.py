@@ -29,7 +29,7 @@ def test_build_writes_the_index_and_a_search_page(site):
     assert 'src="../assets/search.js"' in page
     assert '<form class="search-form" role="search" action="search/">' in site.read("index.html")
     post = site.read("posts/a/index.html")
-    assert "data-pagefind-body" in post and 'data-pagefind-filter="tag"' in post
+    assert "data-pagefind-body" in post and 'data-pagefind-filter="tag[data-tag]"' in post
     assert not list(site.root.glob(".*_site*")), "staging folders are cleaned up"
 
 

@@ -6,12 +6,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursenotes.errors import CoursenotesError
+from coursenotes.errors import CoursenotesError, InternalError
 from coursenotes.execution import Executed, Report, execute_posts
 from coursenotes.markdown import PageSource, page_source
 from coursenotes.render import Fragment, as_warnings, post_pandoc_meta, render_all, with_display
 from coursenotes.settings import BuildOptions, Settings, load_settings
-from coursenotes.site import Pages, navbar_problems, newest_first, publish, report_files, search, site_files
+from coursenotes.site import (
+    DEFAULT,
+    Pages,
+    check_out,
+    navbar_problems,
+    newest_first,
+    publish,
+    report_files,
+    search,
+    site_files,
+)
 from coursenotes.sources import Post, check_unique, discover, discover_pages
 from coursenotes.urls import page_folder
 
@@ -44,12 +54,16 @@ def render_posts(
 ) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report]:
     """Execute, lay out and render every post: (fragments, output files, errors, execution report)."""
     executed, report = execute_posts(posts, settings, progress)
-    metas = {
-        p: post_pandoc_meta(p, settings.root, settings.site.html) for p in posts
-    }  # bibliography, csl, number-sections, toc-depth
+    metas = {p: post_pandoc_meta(p, settings.root, settings.site.html) for p in posts}  # bibliography, csl, ...
     errors = [x for p in posts for x in (executed[p], metas[p]) if isinstance(x, CoursenotesError)]
-    sources: dict[Post, PageSource] = {p: page_source(e) for p, e in executed.items() if isinstance(e, Executed)}
-    ready = [p for p in sources if not isinstance(metas[p], CoursenotesError)]
+    sources: dict[Post, PageSource] = {}
+    for post, done in executed.items():
+        if isinstance(done, Executed) and not isinstance(metas[post], CoursenotesError):
+            try:
+                sources[post] = page_source(done)
+            except Exception as e:  # a bug on this post's outputs: name the post, build the others
+                errors.append(e if isinstance(e, CoursenotesError) else InternalError(e, post.source))
+    ready = list(sources)
     items = [(sources[p].markdown, p.source, metas[p]) for p in ready]
     rendered = render_all(items, settings.root, settings.options.jobs)
     bodies, extra = {}, {}
@@ -68,7 +82,7 @@ def build(
     """Build the site under `root`; publish only when every post succeeded."""
     settings = load_settings(root, options)
     options, config = settings.options, settings.site
-    out = Path(options.out).resolve() if options.out else config.root / "_site"
+    out = check_out(options.out or config.root / DEFAULT, config.root)  # before anything is read or written
     posts, errors = discover(config.posts_dir, config.url_style)
     site_pages, page_errors = discover_pages(config.root, config.render)
     errors += page_errors + check_unique(site_pages)
@@ -82,7 +96,7 @@ def build(
     if errors:
         return BuildResult(visible, errors, out, report=report, warnings=warnings)
     use_search = options.search and search.available()
-    notes = [search.MISSING] if options.search and not use_search else []
+    notes = report.notes + ([search.MISSING] if options.search and not use_search else [])
     notes += config.notes
     try:
         files = site_files(config, visible, bodies, extra, use_search, site_pages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
 from coursenotes import __version__
@@ -28,7 +29,10 @@ examples:
   coursenotes build --refresh x   run post x's code again even when its outputs are cached or frozen
 
 An error in a post is printed as `path:line: message`; the previous _site/ is left as it was.
+`--debug` (anywhere on the line) prints the traceback of an internal error.
 """
+DEBUG_FLAG = "--debug"
+DEBUG = False  # set by --debug: internal errors show their traceback
 
 
 def add_build(sub) -> None:
@@ -78,8 +82,10 @@ def add_build(sub) -> None:
 
 
 def report_errors(errors) -> None:
-    """Every problem on its own `path:line: message` line."""
+    """Every problem on its own `path:line: message` line (and, with --debug, an internal error's traceback)."""
     for e in errors:
+        if DEBUG and e.__cause__ is not None:
+            traceback.print_exception(e.__cause__, file=sys.stderr)
         print(f"error: {e}", file=sys.stderr)
 
 
@@ -231,6 +237,7 @@ def parser() -> argparse.ArgumentParser:
         prog="coursenotes", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     p.add_argument("--version", action="version", version=f"coursenotes {__version__}")
+    p.add_argument(DEBUG_FLAG, action="store_true", help="show the traceback of an internal error (any position)")
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
     add_build(sub)
     add_quarto_commands(sub)
@@ -246,9 +253,13 @@ def main(argv: list[str] | None = None) -> int:
     # jsonschema (under nbformat) imports rfc3987_syntax only for IRI format checks that
     # notebooks never use; building its grammar costs over a second of every command's start.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    from coursenotes.errors import CoursenotesError
+    from coursenotes.errors import CoursenotesError, InternalError
 
-    args = parser().parse_args(argv)
+    global DEBUG
+    argv = sys.argv[1:] if argv is None else list(argv)
+    DEBUG = DEBUG_FLAG in argv
+    words = [a for a in argv if a != DEBUG_FLAG]
+    args = parser().parse_args(words)
     if not hasattr(args, "run"):
         parser().print_help()
         return 2
@@ -260,3 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # the last resort: a bug prints one line, never a traceback (unless --debug)
+        root = Path(getattr(args, "root", None) or ".").resolve()
+        report_errors([InternalError(e, where=f"while running `coursenotes {words[0]}` in {root}")])
+        return 1

@@ -9,47 +9,27 @@ import html
 import http.server
 import json
 import shutil
+import signal
 import tempfile
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursenotes.errors import CoursenotesError
+from coursenotes.errors import CoursenotesError, InternalError
 from coursenotes.settings import QUARTO_FILE, load_config
+from coursenotes.site import check_out
 from coursenotes.sources import find_pages
 
 VERSION_PATH = "/__coursenotes/version"
 WATCHED = ("posts", QUARTO_FILE, "_extensions", "_variables.yml")  # the last feeds {{< var >}}
 IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints", "_freeze", ".jupyter_cache"}
-# Injected into every HTML page the preview serves (never into the built files): polls the
-# build version, reloads when it changes, and shows the last build's errors in a banner.
-RELOAD_SCRIPT = """<script>/* coursenotes preview */
-(function () {
-  var seen = %(version)d;
-  function banner(errors) {
-    var box = document.getElementById('coursenotes-preview-errors');
-    if (!errors.length) { if (box) box.remove(); return; }
-    if (!box) {
-      box = document.createElement('pre'); box.id = 'coursenotes-preview-errors';
-      box.style.cssText = 'position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;' +
-        'margin:0;z-index:1000;' +
-        'padding:.75rem 1rem;background:#82071e;color:#fff;font:13px/1.45 ui-monospace,monospace;white-space:pre-wrap';
-      document.body.appendChild(box);
-    }
-    box.textContent = 'Build failed; this is the last good build.\\n' + errors.join('\\n');
-  }
-  function poll() {
-    fetch('%(path)s', {cache: 'no-store'}).then(function (r) { return r.json(); }).then(function (state) {
-      if (state.version !== seen) { window.location.reload(); return; }
-      banner(state.errors); setTimeout(poll, 500);
-    }, function () { setTimeout(poll, 2000); });
-  }
-  setTimeout(poll, 500);
-})();
-</script>
-"""
+RELOAD_PATH = "/__coursenotes/reload.js"
+# Injected into every HTML page the preview serves (never into the built files): a script file
+# (authoring/reload.js) that polls the build version, reloads when it changes, and shows the last
+# build's errors in a banner. A file, not inline code, so pages keep working under the site's CSP.
+RELOAD_TAG = '<script src="%(src)s" data-version="%(version)d" data-poll="%(path)s"></script>\n'
+RELOAD_JS = Path(__file__).with_name("reload.js")
 NO_SITE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Preview: build failed</title></head>
 <body><h1>The site has not built yet</h1><p>Fix the problems below; the page reloads when the build succeeds.</p>
 <pre>%s</pre></body></html>"""
@@ -86,31 +66,32 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
+    def reload_tag(self) -> str:
+        """The reload script's tag for this build version."""
+        return RELOAD_TAG % {"src": RELOAD_PATH, "version": self.state.version, "path": VERSION_PATH}
+
     def html_page(self, path: Path, status: int = 200) -> None:
         """An HTML file with the reload script before </body>."""
         text = path.read_text(encoding="utf-8")
-        script = RELOAD_SCRIPT % {"version": self.state.version, "path": VERSION_PATH}
+        script = self.reload_tag()
         text = text.replace("</body>", script + "</body>", 1) if "</body>" in text else text + script
         self.send_bytes(status, text.encode(), "text/html; charset=utf-8")
 
     def do_GET(self):
         """The version endpoint, HTML pages with the script, the 404 page for anything missing, else files."""
+        if not allowed_host(self.headers.get("Host", ""), self.server.server_address[1]):
+            # DNS rebinding: a page on evil.example resolving to 127.0.0.1 must not read the drafts.
+            return self.send_bytes(421, b"unknown host: open the preview at http://127.0.0.1:<port>/\n", "text/plain")
         route = self.path.split("?", 1)[0].split("#", 1)[0]
+        if route == RELOAD_PATH:
+            return self.send_bytes(200, RELOAD_JS.read_bytes(), "text/javascript; charset=utf-8")
         if route == VERSION_PATH:
             body = json.dumps({"version": self.state.version, "errors": self.state.errors}).encode()
             return self.send_bytes(200, body, "application/json")
         site = Path(self.directory)
         if not site.is_dir():
             page = NO_SITE % html.escape("\n".join(self.state.errors) or "building...")
-            return self.send_bytes(
-                503,
-                (
-                    page.replace(
-                        "</body>", RELOAD_SCRIPT % {"version": self.state.version, "path": VERSION_PATH} + "</body>"
-                    )
-                ).encode(),
-                "text/html; charset=utf-8",
-            )
+            return self.send_bytes(503, page.replace("</body>", self.reload_tag() + "</body>").encode(), "text/html")
         path = Path(self.translate_path(self.path))
         if path.is_dir() and route.endswith("/"):
             path = path / "index.html"
@@ -121,6 +102,11 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         return super().do_HEAD() if self.command == "HEAD" else super().do_GET()
 
     do_HEAD = do_GET  # noqa: N815 - http.server calls do_<METHOD>
+
+
+def allowed_host(host: str, port: int) -> bool:
+    """Whether a request's Host header names this server by loopback address or `localhost`."""
+    return host.lower() in {f"127.0.0.1:{port}", f"localhost:{port}", "127.0.0.1", "localhost"}
 
 
 def serve(folder: Path, port: int, state: PreviewState, host: str = "127.0.0.1") -> http.server.ThreadingHTTPServer:
@@ -174,9 +160,8 @@ class Previewer:
             result = build(self.root, BuildOptions(drafts=True, out=self.out))
         except CoursenotesError as e:
             errors, result = [str(e)], None
-        except Exception as e:  # a bug, not the author's error: report it and keep the preview alive
-            self.say(traceback.format_exc().rstrip())
-            errors, result = [f"internal error: {type(e).__name__}: {e}"], None
+        except Exception as e:  # a bug, not the author's error: one line, and the preview stays alive
+            errors, result = [str(InternalError(e, self.root))], None
         else:
             errors = [str(e) for e in result.errors] if result else []
         if self.stopping:
@@ -208,6 +193,19 @@ class Previewer:
             worker.join(0.2)
 
 
+def stop_on_sigterm():
+    """Make SIGTERM (a closed terminal, `kill`) stop the preview like Ctrl-C, so its temp folder is removed;
+    returns what puts the old handler back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, interrupt)
+    return lambda: signal.signal(signal.SIGTERM, old)
+
+
 def preview(
     root: Path, port: int = 4000, out: Path | None = None, stop: threading.Event | None = None, say=print, ready=None
 ) -> int:
@@ -220,12 +218,13 @@ def preview(
         raise CoursenotesError(f"nothing to preview: no posts/ or {QUARTO_FILE}", root)
     scratch: Path | None = None
     if out:
-        site_dir = Path(out).resolve()
+        site_dir = check_out(out, root)  # the build's rule: never the project, a source folder or someone's files
     else:
         scratch = Path(tempfile.mkdtemp(prefix="coursenotes-preview-"))
         site_dir = scratch / "site"
     previewer = Previewer(root, site_dir, say)
     server = None
+    restore = stop_on_sigterm()
     try:
         previewer.build_aside()
         server = serve(previewer.out, port, previewer.state)
@@ -238,6 +237,7 @@ def preview(
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass  # Ctrl-C; nbclient turns it into CancelledError mid-cell
     finally:
+        restore()
         previewer.stopping = True
         if server:
             server.shutdown()

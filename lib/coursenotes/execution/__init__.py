@@ -4,17 +4,18 @@ A post's code runs only when it changed (the cache key covers code, options, ker
 kernel's environment, never prose); results go to jupyter-cache, to the committed frozen store
 and to the execution report. The stage hands back executed notebooks; turning them into page
 Markdown is the markdown stage's job.
-Public names: execute_posts, Executed, Report, PostRun, ExecutionCache, FrozenStore.
+Public names: execute_posts, Executed, Report, PostRun, ExecutionCache, FrozenStore, cap_outputs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from coursenotes.errors import CoursenotesError, ExecutionError
+from coursenotes.errors import CoursenotesError, ExecutionError, InternalError
 from coursenotes.execution.cache import ExecutionCache
 from coursenotes.execution.frozen import FrozenStore
 from coursenotes.execution.kernels import executor_for
+from coursenotes.execution.limits import cap_outputs
 from coursenotes.execution.outcome import Executed
 from coursenotes.execution.plan import Context, Job, plan
 from coursenotes.execution.refresh import check_refresh
@@ -23,7 +24,7 @@ from coursenotes.execution.runner import finish, run_all
 from coursenotes.settings import Settings
 from coursenotes.sources import Post
 
-__all__ = ["Executed", "ExecutionCache", "FrozenStore", "PostRun", "Report", "execute_posts"]
+__all__ = ["Executed", "ExecutionCache", "FrozenStore", "PostRun", "Report", "cap_outputs", "execute_posts"]
 
 
 def execute_posts(
@@ -42,6 +43,9 @@ def execute_posts(
             if isinstance(e, ExecutionError):
                 report.add(PostRun(ctx.rel(post), post.url, "failed", message=e.message))
             results[post] = e
+            continue
+        except Exception as e:  # a bug on this post: name it and go on with the others
+            results[post] = InternalError(e, post.source)
             continue
         if isinstance(step, Job):
             jobs.append(step)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,6 +17,7 @@ from coursenotes.execution.options import keyed_options
 from coursenotes.sources import code_cells
 
 FOLDER = ".jupyter_cache"
+REBUILT = "{folder}/ was unreadable ({why}); it was cleared and rebuilt, so these posts run again"
 
 
 @dataclass(frozen=True)
@@ -83,11 +86,35 @@ def cache_class():
     return PostCache
 
 
-class ExecutionCache:
-    """The site's jupyter-cache, opened on first use."""
+def is_corrupt(e: Exception) -> bool:
+    """Whether jupyter-cache failed because its SQLite database is damaged (truncated, not a database)."""
+    import sqlite3
 
-    def __init__(self, root: Path):
+    try:
+        from sqlalchemy.exc import DatabaseError
+    except ImportError:
+        return isinstance(e, sqlite3.DatabaseError)
+    return isinstance(e, (DatabaseError, sqlite3.DatabaseError))
+
+
+class ExecutionCache:
+    """The site's jupyter-cache, opened on first use; a damaged one is cleared and rebuilt, with a warning."""
+
+    def __init__(self, root: Path, warn: Callable[[str], None] | None = None):
         self.folder, self._db = Path(root) / FOLDER, None
+        self.warn = warn or (lambda message: None)
+
+    def guarded(self, action):
+        """`action()`, retried once on a fresh cache when the database is damaged: a cache only saves time."""
+        try:
+            return action()
+        except Exception as e:
+            if not is_corrupt(e):
+                raise
+            self.warn(REBUILT.format(folder=FOLDER, why=str(e.orig if hasattr(e, "orig") else e).splitlines()[0]))
+            self._db = None
+            shutil.rmtree(self.folder, ignore_errors=True)
+            return action()
 
     @property
     def db(self):
@@ -102,6 +129,10 @@ class ExecutionCache:
 
     def lookup(self, key_nb) -> Hit | None:
         """The cached execution of exactly this code, options, kernel and environment, if any."""
+        return self.guarded(lambda: self.find(key_nb))
+
+    def find(self, key_nb) -> Hit | None:
+        """`lookup` without the guard."""
         try:
             record = self.db.match_cache_notebook(key_nb)
         except KeyError:
@@ -120,7 +151,9 @@ class ExecutionCache:
         from jupyter_cache.base import CacheBundleIn
 
         # Validity is ours to judge: cells with `eval: false` legitimately have no execution count.
-        record = self.db.cache_notebook_bundle(
-            CacheBundleIn(executed, uri, data=data), check_validity=False, overwrite=True
+        record = self.guarded(
+            lambda: self.db.cache_notebook_bundle(
+                CacheBundleIn(executed, uri, data=data), check_validity=False, overwrite=True
+            )
         )
         return record.hashkey

@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursenotes.errors import ExecutionError
+from coursenotes.sources import inside
 
 FOLDER = "_frozen"
 FORMAT = 1
@@ -27,6 +29,9 @@ FILE_MIMES = {
     "application/pdf": "pdf",
 }
 TEXT_MIMES = {"image/svg+xml"}
+# What `freeze` writes: a content hash and an extension. Anything else (`../../etc/passwd`, an
+# absolute path) came from an edited store, and following it would publish the build machine's files.
+FILE_NAME = re.compile(r"[0-9a-f]{8,64}\.[a-z0-9]{1,8}")
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,9 @@ class FrozenStore:
             return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return Frozen(**{k: data[k] for k in Frozen.__dataclass_fields__ if k in data})
+            frozen = Frozen(**{k: data[k] for k in Frozen.__dataclass_fields__ if k in data})
+            check_shape(frozen)
+            return frozen
         except (ValueError, TypeError, KeyError) as e:
             raise ExecutionError(f"unreadable frozen entry ({e}); delete it and rebuild with a kernel", path) from None
 
@@ -90,7 +97,7 @@ class FrozenStore:
             data: dict[str, object] = {}
             for mime, value in out["data"].items():
                 if isinstance(value, str) and value.startswith(FILE_REF):
-                    path = self.folder / slug / value[len(FILE_REF) :]
+                    path = self.stored_file(slug, value[len(FILE_REF) :])
                     if not path.is_file():
                         raise ExecutionError(
                             f"missing {FOLDER}/{slug}/{path.name}; rebuild with `--refresh {slug}`", self.path(slug)
@@ -100,6 +107,18 @@ class FrozenStore:
                 data[mime] = joined(value) if isinstance(value, (str, list)) and not mime.endswith("json") else value
             out["data"] = data
         return out
+
+    def stored_file(self, slug: str, name: str) -> Path:
+        """The file an `@frozen:` reference names, or an ExecutionError when it would lead outside `_frozen/<slug>/`."""
+        folder = self.folder / slug
+        path = folder / name
+        if not FILE_NAME.fullmatch(name) or not inside(path, folder):
+            raise ExecutionError(
+                f"frozen output refers to {name!r}, outside {FOLDER}/{slug}/; "
+                f"delete the entry and rebuild with `--refresh {slug}`",
+                self.path(slug),
+            )
+        return path
 
     def freeze(self, output: dict, files: dict[str, bytes]) -> dict:
         """One notebook output as stored: long text as lines, binary data moved out into `files`."""
@@ -158,6 +177,16 @@ class FrozenStore:
         path = self.path(slug)
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+
+
+def check_shape(frozen: Frozen) -> None:
+    """A TypeError when an (edited) entry does not have the shape `write` gives it."""
+    if not isinstance(frozen.environment, dict) or not isinstance(frozen.cells, list):
+        raise TypeError("`environment` must be an object and `cells` a list")
+    for cell in frozen.cells:
+        outputs = cell.get("outputs", []) if isinstance(cell, dict) else None
+        if not isinstance(outputs, list) or not all(isinstance(o, dict) for o in outputs):
+            raise TypeError("each cell must be an object with a list of output objects")
 
 
 def sorted_keys(value):

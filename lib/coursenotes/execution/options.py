@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from coursenotes.errors import FrontMatterError
-from coursenotes.settings import SiteConfig, check_execute
+from coursenotes.errors import FrontMatterError, PostError
+from coursenotes.settings import SiteConfig, check_execute, jupyter_kernel
 from coursenotes.sources import Post, cell_options, code_cells
 
 DEFAULT_KERNEL = "python3"
@@ -56,9 +56,7 @@ def runs_code(post: Post, nb, opts: dict, execute: bool = True) -> bool:
 
 def kernel_name(post: Post, nb, config: SiteConfig) -> str:
     """The post's `jupyter:` kernel, else a notebook's own kernelspec, else `_quarto.yml`'s, else python3."""
-    value = post.meta.get("jupyter")
-    if isinstance(value, dict):
-        value = value.get("kernel") or (value.get("kernelspec") or {}).get("name")
+    value = jupyter_kernel(post.meta.get("jupyter"), FrontMatterError, post.source, post.raw.key_lines.get("jupyter"))
     if isinstance(value, str) and value.strip():
         return value.strip()
     if value not in (None, True, False):
@@ -67,5 +65,24 @@ def kernel_name(post: Post, nb, config: SiteConfig) -> str:
             post.source,
             post.raw.key_lines.get("jupyter"),
         )
-    own = nb.metadata.get("kernelspec", {}).get("name") if post.kind == "ipynb" else None
+    own = notebook_kernel(post, nb) if post.kind == "ipynb" else None
     return own or config.jupyter or DEFAULT_KERNEL
+
+
+def notebook_kernel(post: Post, nb) -> str | None:
+    """A notebook's kernelspec name; a PostError when it names only a language other than Python,
+    which a Python kernel would run as if it were Python."""
+    spec = nb.metadata.get("kernelspec")
+    spec = spec if isinstance(spec, dict) else {}
+    info = nb.metadata.get("language_info")
+    language = str(spec.get("language") or (info.get("name") if isinstance(info, dict) else "") or "")
+    name = spec.get("name")
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    if language and language.lower() not in ("python", "python3", "ipython", "ipython3"):
+        raise PostError(
+            f"the notebook's kernelspec has no name and its language is {language}: set metadata.kernelspec.name "
+            "(e.g. `ir`) or `jupyter:` in the front matter",
+            post.source,
+        )
+    return None

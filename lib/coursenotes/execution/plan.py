@@ -41,7 +41,7 @@ class Context:
     def __init__(self, settings: Settings, executor: Executor, report: Report):
         self.settings, self.config, self.options = settings, settings.site, settings.options
         self.store = FrozenStore(settings.root)
-        self.cache = ExecutionCache(settings.root)
+        self.cache = ExecutionCache(settings.root, report.note)
         self.executor, self.report = executor, report
         self.fingerprints = Fingerprints(settings.site.tool.fingerprint_packages, executor.environment)
 

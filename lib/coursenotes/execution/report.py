@@ -55,6 +55,12 @@ class Report:
     def __init__(self, progress: Callable[[str], None] | None = None):
         self.runs: list[PostRun] = []
         self.progress = progress
+        self.notes: list[str] = []  # warnings for the author that are not a post's failure
+
+    def note(self, message: str) -> None:
+        """Remember a warning for the end of the build."""
+        if message not in self.notes:
+            self.notes.append(message)
 
     def add(self, run: PostRun) -> None:
         """Record a post's run and tell the terminal."""

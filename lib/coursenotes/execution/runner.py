@@ -11,16 +11,18 @@ from coursenotes.errors import ExecutionError
 from coursenotes.execution.cache import cells_of, merge_outputs
 from coursenotes.execution.frozen import Frozen
 from coursenotes.execution.kernels import Executor, Run, run_notebook
+from coursenotes.execution.limits import cap_notebook
 from coursenotes.execution.outcome import Executed
 from coursenotes.execution.plan import Context, Job
 from coursenotes.execution.report import PostRun
+from coursenotes.settings import DEFAULT_TIMEOUT
 from coursenotes.sources import cell_line, code_cells
 
 
 def run(job: Job, executor: Executor) -> Run:
     """Execute one job on a fresh kernel of the executor, in the post's folder: a plain result."""
     cwd = job.post.source.parent.resolve()
-    return run_notebook(executor, job.key_nb, job.kernel, cwd, job.opts.get("timeout"))
+    return run_notebook(executor, job.key_nb, job.kernel, cwd, job.opts.get("timeout", DEFAULT_TIMEOUT))
 
 
 def run_all(jobs: list[Job], workers: int | None, executor: Executor) -> Iterator[tuple[Job, Run]]:
@@ -55,6 +57,7 @@ def finish(job: Job, result: Run, ctx: Context) -> Executed | ExecutionError:
                     message=result.message)
         )  # fmt: skip
         return ExecutionError(result.message, post.source, failing_line(job, result.cell))
+    cap_notebook(result.nb)  # before the cache and the frozen store keep it
     data = {"seconds": round(result.seconds, 2), "environment": result.env, "kernel": job.kernel}
     key = ctx.cache.store(result.nb, ctx.rel(post), data)
     cells = cells_of(result.nb)

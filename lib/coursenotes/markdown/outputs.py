@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import nbformat
 
+from coursenotes.execution import cap_outputs
 from coursenotes.markdown.displays import CellContext, div, fence, joined, merged_streams, output_markdown, raw_html
 from coursenotes.settings import CELL_OPTIONS, CODE_OPTIONS, attributes
 from coursenotes.sources import cell_options
@@ -72,7 +73,8 @@ def code_markdown(cell, number: int, opts: dict, lang: str, files: dict) -> str:
     parts = [fence(source, lang, ".cell-code" + attributes(opts, CODE_OPTIONS))] if shown else []
     if opts.get("output", True) is not False and opts.get("eval", True) is not False:
         ctx = CellContext(number, opts, files)
-        parts += [output_markdown(out, ctx) for out in merged_streams(cell.get("outputs", []))]
+        outputs = cap_outputs(merged_streams(cell.get("outputs", [])))
+        parts += [output_markdown(out, ctx) for out in outputs]
     parts = [p for p in parts if p.strip()]
     if not parts:
         return ""

@@ -101,9 +101,11 @@ def render_key(markdown: str, root: Path, meta: PandocMeta = NO_META) -> str:
 def cached(root: Path, key: str) -> Fragment | None:
     """A fragment rendered earlier from the same input, if any."""
     try:
-        data = json.loads((root / CACHE_DIR / f"{key}.json").read_text())
+        data = json.loads((root / CACHE_DIR / f"{key}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if not isinstance(data, dict) or not isinstance(data.get("html"), str) or not isinstance(data.get("toc"), str):
+        return None  # a damaged entry is a miss: pandoc runs again and the entry is rewritten
     return Fragment(data["html"], data["toc"], tuple(tuple(w) for w in data.get("warnings", ())))
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from coursenotes.settings.execute import check_execute
+from coursenotes.errors import ConfigError
+from coursenotes.settings.execute import DEFAULT_TIMEOUT, check_execute
 from coursenotes.settings.gateway import resolve_gateway
 from coursenotes.settings.html import (
     CELL_OPTIONS,
@@ -21,12 +22,13 @@ from coursenotes.settings.html import (
     unsupported_options,
 )
 from coursenotes.settings.model import BuildOptions, GatewaySettings, NavLink, Settings, SiteConfig, ToolSettings
-from coursenotes.settings.site import QUARTO_FILE, load_site, load_yaml
+from coursenotes.settings.site import QUARTO_FILE, jupyter_kernel, load_site, load_yaml
 from coursenotes.settings.tool import load_tool_settings
 
 __all__ = [
     "CELL_OPTIONS",
     "CODE_OPTIONS",
+    "DEFAULT_TIMEOUT",
     "QUARTO_FILE",
     "BuildOptions",
     "GatewaySettings",
@@ -36,6 +38,7 @@ __all__ = [
     "ToolSettings",
     "attributes",
     "check_execute",
+    "jupyter_kernel",
     "load_config",
     "load_settings",
     "load_yaml",
@@ -52,11 +55,27 @@ def load_config(root: Path | str) -> SiteConfig:
     return load_site(root, load_tool_settings(root))
 
 
+def check_site(root: Path) -> None:
+    """A ConfigError when `root` holds no site: building it would publish an empty one."""
+    if not root.is_dir():
+        raise ConfigError("no such folder: pass --root the folder holding _quarto.yml and posts/", root)
+    if not (root / QUARTO_FILE).is_file() and not (root / "posts").is_dir():
+        raise ConfigError(f"not a site: no {QUARTO_FILE} and no posts/ here; pass --root the site's folder", root)
+
+
+def check_options(options: BuildOptions) -> None:
+    """A ConfigError for command-line values no build can use."""
+    if options.jobs is not None and options.jobs < 1:
+        raise ConfigError(f"--jobs must be 1 or more (posts run at once), not {options.jobs}")
+
+
 def load_settings(
     root: Path | str, options: BuildOptions | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
     """Everything one build runs with: site, command line, and the gateway they name."""
     site, options = load_config(root), options or BuildOptions()
+    check_site(site.root)
+    check_options(options)
     gateway = resolve_gateway(
         options.gateway_url, options.gateway_token, site.tool, environ, where=str(site.root / "pyproject.toml")
     )

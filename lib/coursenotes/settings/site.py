@@ -44,6 +44,9 @@ def navbar_links(website: dict, path: Path) -> tuple[NavLink, ...]:
     if not isinstance(nav, dict):
         raise ConfigError("website.navbar must be a mapping", path)
     links = []
+    for side in ("left", "right"):
+        if not isinstance(nav.get(side) or [], list):
+            raise ConfigError(f"website.navbar.{side} must be a list of items (`- href: about.qmd`)", path)
     for item in (nav.get("left") or []) + (nav.get("right") or []):
         if isinstance(item, str):
             links.append(NavLink(Path(item).stem.replace("-", " ").title(), site_href(item), line_of(path, item)))
@@ -53,11 +56,19 @@ def navbar_links(website: dict, path: Path) -> tuple[NavLink, ...]:
     return tuple(links)
 
 
-def site_kernel(data: dict) -> str | None:
+def jupyter_kernel(jupyter, error: type[Exception], path: Path, line: int | None = None):
+    """The kernel a `jupyter:` value names: a name, or Quarto's `{kernelspec: {name: ...}}` mapping."""
+    if not isinstance(jupyter, dict):
+        return jupyter
+    spec = jupyter.get("kernelspec")
+    if spec is not None and not isinstance(spec, dict):
+        raise error("`jupyter: kernelspec` must be a mapping with a name, or write `jupyter: python3`", path, line)
+    return jupyter.get("kernel") or (spec or {}).get("name")
+
+
+def site_kernel(data: dict, path: Path) -> str | None:
     """The site-wide kernel from `jupyter:` (a name, or Quarto's mapping form)."""
-    jupyter = data.get("jupyter")
-    if isinstance(jupyter, dict):
-        jupyter = jupyter.get("kernel") or jupyter.get("kernelspec", {}).get("name")
+    jupyter = jupyter_kernel(data.get("jupyter"), ConfigError, path)
     return str(jupyter) if jupyter else None
 
 
@@ -99,7 +110,7 @@ def load_site(root: Path, tool: ToolSettings | None = None) -> SiteConfig:
         author=str(author),
         navbar=navbar_links(website, path),
         execute=execute,
-        jupyter=site_kernel(data),
+        jupyter=site_kernel(data, path),
         url_style=str(ours.get("urls", "slug")),
         render=tuple(str(r) for r in render) if isinstance(render, list) else (),
         tool=tool or ToolSettings(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 from coursenotes.settings import SiteConfig
@@ -11,6 +12,16 @@ from coursenotes.sources import Post
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED_SIZE = 20
+# A feed entry carries the post's whole page up to this size; a longer one (a cell printing
+# megabytes) carries its summary and the link, so index.xml stays small enough for feed readers.
+MAX_CONTENT = 200_000
+# Characters XML 1.0 cannot hold at all (even escaped): a title or output holding one made index.xml invalid.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text with the characters XML forbids removed."""
+    return NOT_XML.sub("", text)
 
 
 def iso(when: dt.datetime) -> str:
@@ -20,9 +31,9 @@ def iso(when: dt.datetime) -> str:
 
 def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
     """Append a child element with optional text."""
-    el = ET.SubElement(parent, tag, attrs)
+    el = ET.SubElement(parent, tag, {k: xml_text(str(v)) for k, v in attrs.items()})
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 
@@ -54,8 +65,10 @@ def atom_feed(
             sub(entry, "category", term=tag)
         if post.description:
             sub(entry, "summary", post.description)
-        if post.url in contents:
+        if post.url in contents and len(contents[post.url]) <= MAX_CONTENT:
             sub(entry, "content", contents[post.url], type="html")
+        elif not post.description:
+            sub(entry, "summary", f"{post.title}: the full post is too long for the feed; read it on the site.")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from coursenotes.errors import OutputFolderError
+from coursenotes.site.outdir import MARKER, MARKER_TEXT
 
 
 def write_tree(files: dict[str, bytes | Path], into: Path) -> None:
@@ -20,27 +24,65 @@ def write_tree(files: dict[str, bytes | Path], into: Path) -> None:
             dest.write_bytes(content)
 
 
+def alive(pid: int) -> bool:
+    """Whether a process with this id runs (ours counts: it may be publishing in another thread)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def remove_leftovers(out: Path) -> None:
+    """Delete `.<name>.new-<pid>-*` / `.<name>.old-<pid>` folders whose build died (kill -9, power loss)."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:new|old)-(\d+)(?:-\w+)?")
+    legacy = re.compile(rf"\.{re.escape(out.name)}\.new-\w+")  # mkdtemp names without a process id
+    for entry in out.parent.iterdir() if out.parent.is_dir() else ():
+        m = pattern.fullmatch(entry.name)
+        stale = (m and not alive(int(m.group(1)))) or (not m and legacy.fullmatch(entry.name))
+        if stale and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def publish(files: dict[str, bytes | Path], out: Path, finish: Callable[[Path], None] | None = None) -> None:
     """Replace `out` with exactly `files` (plus what `finish` adds to the staged tree: a search index), atomically."""
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Build in the same folder as `out` so the final rename never crosses filesystems.
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(out)
+        # Build in the same folder as `out` so the final rename never crosses filesystems.
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
+    except OSError as e:
+        raise OutputFolderError(f"cannot write the site here: {e.strerror}; pick another --out", out) from None
     try:
         write_tree(files, staging)
+        (staging / MARKER).write_bytes(MARKER_TEXT)
         if finish:
             finish(staging)  # before the swap: a failure here leaves the old site in place
         os.chmod(staging, 0o755)
+    except OSError as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputFolderError(f"cannot write the site: {e.strerror}; the previous site was kept", out) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    swap(staging, out)
+
+
+def swap(staging: Path, out: Path) -> None:
+    """Put the staged tree at `out`, keeping the old site until the new one is in place."""
     old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.rename(out, old)
     try:
+        if out.exists() or out.is_symlink():
+            os.rename(out, old)
         os.rename(staging, out)
-    except BaseException:
-        if old.exists():
+    except OSError as e:
+        if old.exists() and not out.exists():
             os.rename(old, out)
-        raise
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputFolderError(f"cannot replace the site: {e.strerror}; the previous site was kept", out) from None
     shutil.rmtree(old, ignore_errors=True)

@@ -4,7 +4,7 @@ Discovery, front matter, slugs, reading time, Markdown fences, and the notebook 
 (code cells carry their `#|` options and source line; see cells.py) that every later stage reads.
 Public names: Post, discover, discover_pages, check_unique, read_post, post_name, to_notebook, slugify,
 split_date_prefix, cell_options, cell_line, code_cells, fence_blocks, ticks_for, cell_text, walk, inherited
-(_metadata.yml), find_pages, read_page.
+(_metadata.yml), find_pages, read_page, inside.
 """
 
 from coursenotes.sources.cells import cell_line, cell_options, code_cells
@@ -14,6 +14,7 @@ from coursenotes.sources.frontmatter import cell_text, read_source
 from coursenotes.sources.metadata import inherited
 from coursenotes.sources.notebook import to_notebook
 from coursenotes.sources.pages import discover_pages, find_pages, read_page
+from coursenotes.sources.paths import inside
 from coursenotes.sources.posts import Post, check_unique, discover, post_name, read_post
 from coursenotes.sources.slugs import slugify, split_date_prefix
 
@@ -29,6 +30,7 @@ __all__ = [
     "fence_blocks",
     "find_pages",
     "inherited",
+    "inside",
     "post_name",
     "read_page",
     "read_post",

@@ -10,6 +10,7 @@ import yaml
 
 from coursenotes.errors import FrontMatterError, PostError
 from coursenotes.files import read_text
+from coursenotes.sources.typed import check_cells
 
 FENCE = "---"
 
@@ -94,6 +95,7 @@ def split_notebook(text: str, path: Path) -> Source:
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list):
         raise PostError("not a valid notebook: no `cells` list", path)
+    check_cells(nb, path)
     first = next((i for i, c in enumerate(cells) if cell_text(c).strip()), None)
     if (
         first is None

@@ -8,13 +8,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursenotes.errors import CoursenotesError, FrontMatterError, PostError, display_path
+from coursenotes.errors import CoursenotesError, FrontMatterError, InternalError, PostError, display_path
 from coursenotes.sources.discovery import find_sources, post_key, url_name
 from coursenotes.sources.frontmatter import Source, cell_text, read_source
 from coursenotes.sources.metadata import inherited, merge
+from coursenotes.sources.paths import check_inside
 from coursenotes.sources.readtime import minutes_to_read, split_prose_code
 from coursenotes.sources.shortcodes import expand_source
 from coursenotes.sources.slugs import slugify, split_date_prefix
+from coursenotes.sources.typed import as_list, check_flags, naive_utc
 
 NO_TITLE = "no front matter and no `# heading` to take a title from: start the file with `---`, `title: ...`, `---`"
 
@@ -57,7 +59,7 @@ class Post:
 def parse_date(value, path: Path, line: int | None) -> dt.datetime:
     """A front-matter date (YYYY-MM-DD, ISO datetime, or Quarto's today/now/last-modified)."""
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else value
+        return naive_utc(value)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     text = str(value).strip()
@@ -66,22 +68,11 @@ def parse_date(value, path: Path, line: int | None) -> dt.datetime:
     if text == "last-modified":
         return dt.datetime.fromtimestamp(int(os.path.getmtime(path)))
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return naive_utc(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         raise FrontMatterError(
             f"bad date {text!r}: use YYYY-MM-DD or an ISO datetime such as 2024-09-21T11:30:00", path, line
         ) from None
-
-
-def as_list(value, key: str, path: Path, line: int | None) -> list[str]:
-    """A string or list of strings from front matter, as a list."""
-    if value is None:
-        return []
-    if isinstance(value, (str, int, float)):
-        return [str(value)]
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        return [str(v) for v in value]
-    raise FrontMatterError(f"`{key}` must be a string or a list of strings", path, line)
 
 
 def merge_tags(*lists: list[str]) -> tuple[str, ...]:
@@ -133,6 +124,7 @@ def read_post(path: Path, posts_dir: Path | None = None, urls: str = "slug") -> 
     # _metadata.yml first, then the shortcodes: `{{< meta >}}` sees the merged front matter, as in Quarto.
     src = expand_source(dataclasses.replace(src, meta=merge(folder_meta, src.meta)))
     meta, lines = src.meta, src.key_lines
+    check_flags(meta, lines, path)
     title = meta.get("title")
     if title is None or not str(title).strip():
         if not src.front and src.notebook is None:
@@ -201,8 +193,11 @@ def discover(posts_dir: Path, urls: str = "slug") -> tuple[list[Post], list[Cour
     posts, errors = [], []
     for path in find_sources(posts_dir):
         try:
+            check_inside(path, posts_dir.parent)
             posts.append(read_post(path, posts_dir, urls))
         except CoursenotesError as e:
             errors.append(e)
+        except Exception as e:  # a bug on this file: name it and read the others
+            errors.append(InternalError(e, path))
     errors += check_unique(posts, urls)
     return posts, errors

@@ -8,6 +8,9 @@ import unicodedata
 
 DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 WORDS = {"+": "-plus-", "#": "-sharp-", "&": "-and-", "@": "-at-"}
+# A slug names a folder: file systems refuse names over 255 bytes, and a URL that long helps nobody.
+# Longer slugs keep their start and end with a hash of the whole text, so they stay unique.
+MAX_SLUG = 80
 
 
 def slugify(text: str) -> str:
@@ -20,6 +23,8 @@ def slugify(text: str) -> str:
     if re.match(r"^\.[a-z0-9]", s):
         s = "dot-" + s[1:]  # `.NET`: a leading dot would hide the folder
     s = s.strip("-.")
+    if len(s) > MAX_SLUG:
+        s = s[: MAX_SLUG - 9].rstrip("-.") + "-" + hashlib.sha1(str(text).encode()).hexdigest()[:8]
     return s or "t-" + hashlib.sha1(str(text).encode()).hexdigest()[:8]
 
 

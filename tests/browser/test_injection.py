@@ -1,0 +1,79 @@
+"""Script injection in Chromium: a tag written as markup on /search/, and the site under the CSP the build generates."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+from tests.conftest import simple_post
+
+from coursenotes.build import build
+
+pytestmark = pytest.mark.slow
+
+ATTACK = "<img src=x onerror=alert(1)>"
+
+
+def site_policy(folder: Path) -> str:
+    """The Content-Security-Policy the build wrote to `_headers` (what Netlify sends)."""
+    line = next(x for x in (folder / "_headers").read_text().splitlines() if "Content-Security-Policy:" in x)
+    return line.split(":", 1)[1].strip()
+
+
+class PolicyHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with the site's Content-Security-Policy."""
+
+    policy = ""
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", self.policy.replace("; upgrade-insecure-requests", ""))
+        super().end_headers()
+
+    def log_message(self, format, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_with_policy(folder):
+    """Serve `folder` on 127.0.0.1 with the site's CSP; yields the base URL."""
+    handler = type("SitePolicyHandler", (PolicyHandler,), {"policy": site_policy(Path(folder))})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_tag_written_as_markup_never_runs_on_the_search_page(site, visit):
+    site.post("a/index.md", simple_post("Attack", f"['{ATTACK}', 'R&D', '&lt;img src=y onerror=alert(2)&gt;']",
+                                        body="Searchable words about onerror."))  # fmt: skip
+    result = build(site.root)
+    assert result.ok and not result.notes, (result.errors, result.notes)
+    with serve_with_policy(site.root / "_site") as base:
+        v = visit()
+        dialogs: list[str] = []
+        v.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        v.page.goto(base + "search/?q=onerror")
+        v.page.wait_for_selector(".pagefind-ui__filter-label", timeout=15000)
+        v.page.wait_for_timeout(500)
+        labels = v.page.locator(".pagefind-ui__filter-label").all_inner_texts()
+        assert any("\u2039img src=x onerror=alert(1)\u203a" in label for label in labels), labels
+        assert v.page.locator("#search img").count() == 0 and dialogs == []
+        assert not [e for e in v.errors if "Content Security Policy" in e], v.errors
+
+
+def test_pages_work_under_the_policy_without_inline_script(site, visit):
+    site.post("a/index.md", simple_post("A", "[python]"))
+    assert build(site.root).ok
+    with serve_with_policy(site.root / "_site") as base:
+        v = visit(scheme="light")
+        v.page.add_init_script("localStorage.setItem('theme', 'dark')")
+        v.page.goto(base + "posts/a/")
+        assert v.page.evaluate("document.documentElement.dataset.theme") == "dark"  # theme.js ran before paint
+        assert not [e for e in v.errors if "Content Security Policy" in e], v.errors
