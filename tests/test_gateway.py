@@ -167,7 +167,7 @@ def test_cell_error_reads_as_locally(kg, tmp_path):
 
 
 def test_missing_file_explains_the_data_rule(kg, tmp_path):
-    settings = GatewaySettings(kg.url, kg.token, root="/nonexistent/checkout")
+    settings = GatewaySettings(kg.url, kg.token, root="/nonexistent/checkout", files="shared")
     run = Gateway(settings, tmp_path).run(key_nb("open('data.csv')"), "python3", tmp_path / "posts" / "a", 60)
     assert not run.ok and run.cell == 1
     assert run.message.startswith(
@@ -175,6 +175,20 @@ def test_missing_file_explains_the_data_rule(kg, tmp_path):
     )
     assert "posts/a is not on the gateway host" in run.message and "make the data in code" in run.message
     assert "\n" not in run.message
+
+
+def test_missing_file_after_sending_says_what_was_sent(kg, tmp_path):
+    # The folder is not visible to the kernel (gateway-root points nowhere): its files are sent, data.csv is not one.
+    (tmp_path / "posts/a").mkdir(parents=True)
+    (tmp_path / "posts/a/other.txt").write_text("x")
+    settings = GatewaySettings(kg.url, kg.token, root="/nonexistent/checkout")
+    run = Gateway(settings, tmp_path).run(key_nb("open('data.csv')"), "python3", tmp_path / "posts" / "a", 60)
+    assert not run.ok and run.cell == 1
+    assert run.message == (
+        f"gateway {kg.url}: cell 1: FileNotFoundError: [Errno 2] No such file or directory: 'data.csv'; "
+        "the kernel ran in a copy of the post's folder posts/a (1 files sent) and the file is not there: "
+        "put it beside the post (not git-ignored), or make the data in code; see docs/gateway.md"
+    )
 
 
 def test_gateway_started_in_a_checkout_finds_the_post_folder(kg, tmp_path):

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from coursenotes.settings.execute import check_execute
 from coursenotes.settings.gateway import resolve_gateway
+from coursenotes.settings.gateways import LOCAL, with_tokens
 from coursenotes.settings.model import BuildOptions, GatewaySettings, NavLink, Settings, SiteConfig, ToolSettings
 from coursenotes.settings.site import QUARTO_FILE, load_site, load_yaml
 from coursenotes.settings.tool import load_tool_settings
 
 __all__ = [
+    "LOCAL",
     "QUARTO_FILE",
     "BuildOptions",
     "GatewaySettings",
@@ -45,4 +47,4 @@ def load_settings(
     gateway = resolve_gateway(
         options.gateway_url, options.gateway_token, site.tool, environ, where=str(site.root / "pyproject.toml")
     )
-    return Settings(site, options, gateway)
+    return Settings(site, options, gateway, with_tokens(site.tool.gateways, environ))
