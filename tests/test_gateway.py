@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -423,3 +424,77 @@ def test_connection_lost_mid_post(site, tmp_path):
         assert nothing_cached(site.root)
     finally:
         gw.stop()
+
+
+# --- several gateways: settings ----------------------------------------------------------------
+
+
+def write_tool(root: Path, text: str) -> Path:
+    (root / "pyproject.toml").write_text("[tool.coursenotes]\n" + text)
+    return root
+
+
+def test_named_gateways_are_read_and_checked(tmp_path):
+    from coursenotes.settings import load_settings
+
+    root = write_tool(
+        tmp_path,
+        'gateway = ["gpu", "cpu"]\n\n[tool.coursenotes.gateways.gpu]\nurl = "https://gpu-box:8888/"\n'
+        'token-env = "GPU_TOKEN"\nfiles = "send"\nsend-limit-mb = 200\n\n'
+        '[tool.coursenotes.gateways.cpu]\nurl = "http://cpu-box:8888"\nroot = "/srv/notes"\nfiles = "shared"\n',
+    )
+    settings = load_settings(root, environ={"GPU_TOKEN": "t-gpu"})
+    gpu, cpu = settings.gateways
+    assert settings.site.tool.default_gateway == ("gpu", "cpu") and settings.gateway is None
+    assert (gpu.name, gpu.url, gpu.token, gpu.files, gpu.send_limit_mb) == (
+        "gpu",
+        "https://gpu-box:8888",
+        "t-gpu",
+        "send",
+        200.0,
+    )
+    assert (cpu.name, cpu.root, cpu.files, cpu.host) == ("cpu", "/srv/notes", "shared", "cpu-box:8888")
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ('gateway = "gpu"\n', "`gateway` names `gpu`, which is not defined (known: local)", 2),
+        ("[tool.coursenotes.gateways.gpu]\nroot = '/x'\n", "[tool.coursenotes.gateways.gpu] needs a url", 2),
+        ("[tool.coursenotes.gateways.gpu]\nurl = 'http://a:1'\nfile = 'send'\n", "unknown setting `file`", 4),
+        (
+            "[tool.coursenotes.gateways.gpu]\nurl = 'http://a:1'\nfiles = 'rsync'\n",
+            "must be one of auto, send, shared",
+            4,
+        ),
+        ("[tool.coursenotes.gateways.gpu]\nurl = 'gpu-box'\n", "gateway URL must look like http://host:port", None),
+    ],
+)
+def test_named_gateway_mistakes_name_the_line(tmp_path, text, message, line):
+    from coursenotes.settings import load_settings
+
+    with pytest.raises(ConfigError, match=re.escape(message)) as e:
+        load_settings(write_tool(tmp_path, text), environ={})
+    assert e.value.line == line
+
+
+def test_a_post_naming_an_unknown_gateway_fails_at_its_line(site):
+    site.post("a.qmd", "---\ntitle: A\ncoursenotes:\n  gateway: gpu\n---\n\n```{python}\n1\n```\n")
+    code, errors, _ = cli_build(site.root)
+    assert code == 1 and errors == [
+        "error: posts/a.qmd:3: `coursenotes: gateway` names `gpu`, which is not defined (known: local); "
+        "see [tool.coursenotes.gateways] in docs/gateway.md"
+    ]
+
+
+def test_report_names_the_gateway_host_never_credentials():
+    from coursenotes.execution.report import PostRun, progress_line
+
+    url = "https://alice:pa55@gpu-box:8888/eg"
+    assert GatewaySettings(url).host == "gpu-box:8888"
+    run = PostRun(
+        "posts/a.qmd", "/a/", "executed", 2.0, "python3", environment={"device": "cpu", "gateway": "gpu-box:8888"}
+    )
+    assert run.as_json()["gateway"] == "gpu-box:8888" and run.ran_on == "gpu-box:8888"
+    assert progress_line(run) == "executed  posts/a.qmd  2.0 s  python3 on cpu at gpu-box:8888"
+    assert PostRun("posts/b.qmd", "/b/", "executed", environment={"device": "cpu"}).ran_on == "local"

@@ -17,7 +17,7 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 LOCAL = "local"  # the name of this machine's kernels, in `gateway =` and a post's `coursenotes: gateway:`
 
 
-def named_gateway(name: str, table, path: Path, line: Callable[[str, str], int | None]) -> GatewaySettings:
+def named_gateway(name: str, table, path: Path, line: Callable[[str | None, str], int | None]) -> GatewaySettings:
     """One `[tool.coursenotes.gateways.<name>]` table, or a ConfigError naming its line."""
     where = f"tool.coursenotes.gateways.{name}"
     if not isinstance(table, dict):
@@ -26,7 +26,7 @@ def named_gateway(name: str, table, path: Path, line: Callable[[str, str], int |
         )
     if not NAME.match(name) or name == LOCAL:
         raise ConfigError(
-            f"gateway name `{name}` must be letters, digits, - or _ (and not `local`)", path, line(name, where)
+            f"gateway name `{name}` must be letters, digits, - or _ (and not `local`)", path, line(None, where)
         )
     for key, value in table.items():
         if key not in GATEWAY_KEYS:
@@ -41,7 +41,7 @@ def named_gateway(name: str, table, path: Path, line: Callable[[str, str], int |
                 line(key, where),
             )
     if "url" not in table:
-        raise ConfigError(f'[{where}] needs a url (e.g. url = "http://127.0.0.1:8888")', path, line(name, where))
+        raise ConfigError(f'[{where}] needs a url (e.g. url = "http://127.0.0.1:8888")', path, line(None, where))
     files = table.get("files", "auto")
     if files not in FILES_MODES:
         raise ConfigError(
@@ -61,7 +61,7 @@ def named_gateway(name: str, table, path: Path, line: Callable[[str, str], int |
     )  # fmt: skip
 
 
-def named_gateways(tables, path: Path, line: Callable[[str, str], int | None]) -> tuple[GatewaySettings, ...]:
+def named_gateways(tables, path: Path, line: Callable[[str | None, str], int | None]) -> tuple[GatewaySettings, ...]:
     """Every named gateway, in the file's order."""
     if not isinstance(tables, dict):
         raise ConfigError(

@@ -14,13 +14,15 @@ STRING_KEYS = ("gateway-url", "gateway-token", "gateway-root")
 KNOWN_KEYS = ("fingerprint-packages", *STRING_KEYS, "gateways", "gateway")
 
 
-def key_line(text: str, key: str, table: str = "tool.coursenotes") -> int | None:
-    """The line of `key =` in a `[tool.coursenotes...]` table (tomllib keeps no positions)."""
+def key_line(text: str, key: str | None, table: str = "tool.coursenotes") -> int | None:
+    """The line of `key =` in a `[tool.coursenotes...]` table; of its header when key is None (tomllib keeps none)."""
     inside = False
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("["):
             inside = stripped.replace(" ", "") == f"[{table}]"
+            if inside and key is None:
+                return number
         elif inside and stripped.split("=", 1)[0].strip().strip("\"'") == key:
             return number
     return None
