@@ -33,7 +33,7 @@ trap cleanup EXIT
 # A site with the one post: the repository's settings, filters and styles, no other post to run.
 SITE=$WORK/site
 mkdir -p "$SITE/posts"
-git ls-files -z -- . ':!posts' ':!_frozen' | xargs -0 cp --parents -t "$SITE"
+git ls-files -z -- . ':(exclude)posts' ':(exclude)_frozen' ':(exclude)node_modules' | xargs -0 cp -P --parents -t "$SITE"
 cp -r "$POST" "$SITE/posts/"
 [ -d node_modules ] && ln -s "$REPO/node_modules" "$SITE/node_modules"
 

@@ -58,7 +58,7 @@ class EnterpriseGateway:
     namespace with an empty tmpfs mounted over it. Their temp folder is `self.tmp`, so a test can
     check that nothing is left behind on the gateway's side."""
 
-    def __init__(self, workdir: Path, token: str = TOKEN, hide: Path | None = None):
+    def __init__(self, workdir: Path, token: str = TOKEN, hide: Path | None = None, unauthorized: str = "nobody"):
         self.port, self.token, self.workdir = free_port(), token, workdir
         self.url = f"http://127.0.0.1:{self.port}"
         self.tmp = workdir / "remote-tmp"
@@ -76,7 +76,7 @@ class EnterpriseGateway:
             f"--EnterpriseGatewayApp.port={self.port}",
             f"--EnterpriseGatewayApp.auth_token={token}",
             # It refuses kernels for `root` by default; the tests may run as root (containers, CI).
-            "--EnterpriseGatewayApp.unauthorized_users=nobody",
+            f"--EnterpriseGatewayApp.unauthorized_users={unauthorized}",
         ]
         if hide is not None:
             mount = 'mount -t tmpfs tmpfs "$0" && exec "$@"'

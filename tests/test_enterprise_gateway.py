@@ -206,6 +206,22 @@ def test_wrong_token_and_gateway_down(eg, site):
     assert "wrong-secret" not in errors[0] and nothing_cached(site.root)
 
 
+def test_refused_user_is_named(site, tmp_path, monkeypatch):
+    # Enterprise Gateway's default refuses kernels for `root`; the build says who and why, in one line.
+    monkeypatch.setenv("KERNEL_USERNAME", "root")
+    site.post("a.qmd", "---\ntitle: A\n---\n\n```{python}\n1\n```\n")
+    gw = EnterpriseGateway(tmp_path / "eg", unauthorized="root")
+    try:
+        code, errors, _ = cli_build(site.root, "--gateway-url", gw.url, "--gateway-token", gw.token)
+    finally:
+        gw.stop()
+    assert code == 1 and errors == [
+        f"error: posts/a.qmd: gateway {gw.url}: reading the kernel's environment: access is forbidden (HTTP 403 "
+        "Forbidden); check the token and the gateway's limits: User 'root' is not authorized to start kernel "
+        "'Python 3'. Ensure KERNEL_USERNAME is set to an appropriate value and retry the request.; or build with --frozen"
+    ]
+
+
 @pytest.mark.slow  # its own gateway, killed while a cell sleeps
 def test_gateway_lost_mid_cell(site, tmp_path):
     pid_file = tmp_path / "kernel-pid"

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -183,7 +184,12 @@ def test_missing_file_after_sending_says_what_was_sent(kg, tmp_path):
     (tmp_path / "posts/a").mkdir(parents=True)
     (tmp_path / "posts/a/other.txt").write_text("x")
     settings = GatewaySettings(kg.url, kg.token, root="/nonexistent/checkout")
-    run = Gateway(settings, tmp_path).run(key_nb("open('data.csv')"), "python3", tmp_path / "posts" / "a", 60)
+    gateway = Gateway(settings, tmp_path)
+    run = gateway.run(key_nb("open('data.csv')"), "python3", tmp_path / "posts" / "a", 60)
+    base = Path(tempfile.gettempdir()) / f"coursenotes-{gateway.session}"  # the kernels run on this host
+    assert base.is_dir()
+    gateway.close()
+    assert not base.exists()
     assert not run.ok and run.cell == 1
     assert run.message == (
         f"gateway {kg.url}: cell 1: FileNotFoundError: [Errno 2] No such file or directory: 'data.csv'; "

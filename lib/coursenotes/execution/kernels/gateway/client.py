@@ -42,7 +42,12 @@ async def request(gc, endpoint: str, **kwargs):
         return await RetryableHTTPClient().fetch(endpoint, **gc.load_connection_args(**kwargs))
     except HTTPClientError as e:
         body = e.response.body.decode(errors="replace") if e.response is not None and e.response.body else ""
-        raise web.HTTPError(e.code, "%s", body or e.message) from e
+        try:
+            reply = json.loads(body)  # Jupyter's error body: {"message": ..., "reason": ...}
+            detail = reply.get("message") or reply.get("reason") or body
+        except (ValueError, AttributeError):
+            detail = body
+        raise web.HTTPError(e.code, "%s", detail or e.message) from e
     except ConnectionError as e:
         raise web.HTTPError(503, "connection refused") from e
     except gaierror as e:
