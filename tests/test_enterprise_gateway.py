@@ -11,7 +11,6 @@ import time
 
 import pytest
 
-from conftest import SiteMaker
 from coursenotes.build import BuildOptions, build
 from enterprise_gateway import EnterpriseGateway, free_port, hiding_unavailable, missing
 from test_gateway import NO_SEARCH, POST_ONE, POST_TWO, KernelGateway, cli_build, nothing_cached, statuses, tree
@@ -44,7 +43,7 @@ def host(gw) -> str:
     return gw.url.removeprefix("http://")
 
 
-def report(site: SiteMaker, out: str = "_site") -> dict:
+def report(site, out: str = "_site") -> dict:
     return json.loads(site.read("execution/report.json", out))
 
 
@@ -125,10 +124,10 @@ print(open("shared.csv").read().strip(), {n})
 
 
 @pytest.mark.slow  # three posts on a gateway in its own mount namespace
-def test_post_reads_its_data_with_the_site_invisible_to_the_gateway(blind, monkeypatch):
+def test_post_reads_its_data_with_the_site_invisible_to_the_gateway(blind, site, monkeypatch):
     from coursenotes.execution.kernels.gateway import executor
 
-    site = SiteMaker(blind.sites / "site")
+    site = type(site)(blind.sites / "site")  # conftest's SiteMaker, in the folder the gateway cannot see
     site.post("2024-01-01-reads/index.qmd", READS_DATA.format(posts=str(site.root / "posts")))
     folder = site.root / "posts/2024-01-01-reads"
     (folder / "data.csv").write_text("x,y\n1,2\n")
@@ -163,19 +162,16 @@ def test_post_reads_its_data_with_the_site_invisible_to_the_gateway(blind, monke
     assert {p["gateway"] for p in report(site)["posts"]} == {host(blind)}
 
 
-def test_folder_over_the_size_cap_fails_in_one_line(blind):
-    site = SiteMaker(blind.sites / "big")
+def test_folder_over_the_size_cap_fails_in_one_line(blind, site, monkeypatch):
+    site = type(site)(blind.sites / "big")
     site.post("2024-01-01-big/index.qmd", "---\ntitle: Big\n---\n\n```{python}\n1\n```\n")
     (site.root / "posts/2024-01-01-big/huge.npy").write_bytes(b"\1" * 300_000)
     (site.root / "pyproject.toml").write_text(
         f'[tool.coursenotes]\ngateway = "box"\n\n[tool.coursenotes.gateways.box]\nurl = "{blind.url}"\n'
         'token-env = "BOX_TOKEN"\nsend-limit-mb = 0.25\n'
     )
-    os.environ["BOX_TOKEN"] = blind.token
-    try:
-        code, errors, _ = cli_build(site.root)
-    finally:
-        del os.environ["BOX_TOKEN"]
+    monkeypatch.setenv("BOX_TOKEN", blind.token)
+    code, errors, _ = cli_build(site.root)
     assert code == 1 and errors == [
         f"error: posts/2024-01-01-big/index.qmd: gateway {blind.url}: the post's folder has 0.3 MB to send, "
         "over the 0.25 MB limit (largest: huge.npy, 0.3 MB); git-ignore what the post does not read, make the data "
