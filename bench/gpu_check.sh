@@ -40,7 +40,11 @@ cp -r "$POST" "$SITE/posts/"
 # build OUT [extra args]: executes the post (never from a cache), prints its seconds; checks the device.
 build() {
   local out=$1; shift
-  PYTHONPATH="$REPO/lib" "$PY" -m coursenotes build --root "$SITE" --out "$out" --refresh "$SLUG" --jobs 1 "$@" >/dev/null
+  if ! PYTHONPATH="$REPO/lib" "$PY" -m coursenotes build --root "$SITE" --out "$out" --refresh "$SLUG" --jobs 1 "$@" \
+      >"$out.log" 2>&1; then
+    cat "$out.log" >&2
+    return 1
+  fi
   "$PY" - "$out/execution/report.json" "$DEVICE" <<'EOF'
 import json, sys
 report, device = sys.argv[1], sys.argv[2]
