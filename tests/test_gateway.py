@@ -504,3 +504,44 @@ def test_report_names_the_gateway_host_never_credentials():
     assert run.as_json()["gateway"] == "gpu-box:8888" and run.ran_on == "gpu-box:8888"
     assert progress_line(run) == "executed  posts/a.qmd  2.0 s  python3 on cpu at gpu-box:8888"
     assert PostRun("posts/b.qmd", "/b/", "executed", environment={"device": "cpu"}).ran_on == "local"
+
+
+@pytest.mark.slow  # its own Jupyter Server
+def test_a_plain_jupyter_server_runs_posts_with_their_files_sent(site, tmp_path):
+    # A cloud notebook's Jupyter Server offers the same kernels API: the build drives its kernels directly.
+    port, token = free_port(), "server-token-9d1e"
+    (tmp_path / "server").mkdir()
+    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"],
+        cwd=tmp_path / "server", stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("JUPYTER_GATEWAY")},
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            try:
+                urllib.request.urlopen(
+                    urllib.request.Request(url + "/api/kernelspecs", headers={"Authorization": f"token {token}"}),
+                    timeout=2,
+                ).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        site.post(
+            "2024-01-01-reads/index.qmd", "---\ntitle: R\n---\n\n```{python}\nprint(open('data.csv').read())\n```\n"
+        )
+        (site.root / "posts/2024-01-01-reads/data.csv").write_text("a,b\n3,4\n")
+        (site.root / "pyproject.toml").write_text(
+            f'[tool.coursenotes]\ngateway = "cloud"\n\n[tool.coursenotes.gateways.cloud]\nurl = "{url}"\ntoken = "{token}"\nfiles = "send"\n'
+        )
+        code, errors, _ = cli_build(site.root)
+        assert code == 0 and errors == []
+        assert "a,b\n3,4" in site.read("posts/reads/index.html")
+        assert json.loads(site.read("execution/report.json"))["posts"][0]["gateway"] == f"127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(15)
+        log.close()
