@@ -174,6 +174,7 @@ def classes():
             return log
 
         async def start_kernel(self, **kwargs):
+            """POST /api/kernels with the kernel's name and the KERNEL_* environment (as upstream sends)."""
             env = {k: v for k, v in os.environ.items() if k.startswith("KERNEL_")}
             env.update(kwargs.get("env") or {})
             body = json.dumps({"name": kwargs.get("kernel_name") or self.kernel_name, "env": env})
@@ -184,6 +185,7 @@ def classes():
             self.kernel_url = url_path_join(self.kernels_url, url_escape(str(self.kernel_id)))
 
         async def shutdown_kernel(self, now=False, restart=False):
+            """DELETE the kernel; one already gone is fine."""
             if self.has_kernel:
                 try:
                     await request(self.gateway, self.kernel_url, method="DELETE")
@@ -193,17 +195,21 @@ def classes():
                 self.kernel = None
 
         async def _post(self, action: str):
+            """POST /api/kernels/<id>/<action>."""
             if self.has_kernel:
                 headers = {"Content-Type": "application/json"}
                 await request(self.gateway, f"{self.kernel_url}/{action}", method="POST", headers=headers, body="{}")
 
         async def restart_kernel(self, **kw):
+            """Ask the gateway to restart the kernel."""
             await self._post("restart")
 
         async def interrupt_kernel(self):
+            """Ask the gateway to interrupt the kernel."""
             await self._post("interrupt")
 
         async def refresh_model(self, model=None):
+            """The kernel's model from the gateway (None once it is gone)."""
             if model is None:
                 try:
                     model = json.loads((await request(self.gateway, self.kernel_url, method="GET")).body)
