@@ -123,7 +123,8 @@ class Gateway:
         """A NotebookClient whose kernel is started by the gateway and (with `place`) moved to the post's folder."""
         from nbclient import NotebookClient
 
-        self.check_kernel(kernel)
+        language = ((self.check_kernel(kernel).get("spec") or {}).get("language") or "").lower()
+        place = place and language == "python"  # our folder step is Python: other kernels stay where they start
         client = quiet_at_exit(
             NotebookClient(
                 nb,
