@@ -288,5 +288,8 @@ def test_posts_pick_a_gateway_or_are_spread_over_several(eg, site, tmp_path):
         ran = {p["source"]: p["gateway"] for p in report(site)["posts"]}
         assert ran["posts/p3.qmd"] == host(kg) and ran["posts/p4.qmd"] == "local"
         assert {ran["posts/p1.qmd"], ran["posts/p2.qmd"]} == {host(eg), host(kg)}  # side by side: one each
+        from jupyter_server.gateway.gateway_client import GatewayClient
+
+        assert not GatewayClient.initialized()  # no process-wide gateway client was ever made
     finally:
         kg.stop()
