@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -41,11 +42,12 @@ def hiding_unavailable() -> str | None:
     """Why a gateway cannot be started blind to a folder (a private mount namespace), or None."""
     if not shutil.which("unshare"):
         return "`unshare` is not installed"
-    probe = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "mount", "-t", "tmpfs", "tmpfs", "/mnt"],
-        capture_output=True,
-        text=True,
-    )
+    with tempfile.TemporaryDirectory() as target:
+        probe = subprocess.run(
+            ["unshare", "--mount", "--propagation", "private", "mount", "-t", "tmpfs", "tmpfs", target],
+            capture_output=True,
+            text=True,
+        )
     if probe.returncode != 0:
         return f"cannot make a private mount namespace here: {probe.stderr.strip() or probe.returncode}"
     return None
