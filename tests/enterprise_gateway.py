@@ -38,19 +38,30 @@ def missing() -> str | None:
     return None
 
 
+# As root a private mount namespace is enough; elsewhere a user namespace maps us to root inside it.
+UNSHARE_WAYS = (
+    ("unshare", "--mount", "--propagation", "private"),
+    ("unshare", "--user", "--map-root-user", "--mount", "--propagation", "private"),
+)
+
+
+def unshare_prefix() -> tuple[tuple[str, ...] | None, str]:
+    """The command prefix that runs a program in a private mount namespace where it may mount, or why none does."""
+    if not shutil.which("unshare"):
+        return None, "`unshare` is not installed"
+    why = ""
+    for way in UNSHARE_WAYS:
+        with tempfile.TemporaryDirectory() as target:
+            probe = subprocess.run([*way, "mount", "-t", "tmpfs", "tmpfs", target], capture_output=True, text=True)
+        if probe.returncode == 0:
+            return way, ""
+        why = probe.stderr.strip() or f"exit {probe.returncode}"
+    return None, f"cannot make a private mount namespace here: {why}"
+
+
 def hiding_unavailable() -> str | None:
     """Why a gateway cannot be started blind to a folder (a private mount namespace), or None."""
-    if not shutil.which("unshare"):
-        return "`unshare` is not installed"
-    with tempfile.TemporaryDirectory() as target:
-        probe = subprocess.run(
-            ["unshare", "--mount", "--propagation", "private", "mount", "-t", "tmpfs", "tmpfs", target],
-            capture_output=True,
-            text=True,
-        )
-    if probe.returncode != 0:
-        return f"cannot make a private mount namespace here: {probe.stderr.strip() or probe.returncode}"
-    return None
+    return unshare_prefix()[1] or None
 
 
 class EnterpriseGateway:
@@ -82,7 +93,10 @@ class EnterpriseGateway:
         ]
         if hide is not None:
             mount = 'mount -t tmpfs tmpfs "$0" && exec "$@"'
-            cmd = ["unshare", "--mount", "--propagation", "private", "sh", "-c", mount, str(hide), *cmd]
+            prefix, why = unshare_prefix()
+            if prefix is None:
+                raise RuntimeError(why)
+            cmd = [*prefix, "sh", "-c", mount, str(hide), *cmd]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_", "EG_", "KERNEL_"))}
         env.update(
             JUPYTER_PATH=str(workdir / "jupyter"), JUPYTER_RUNTIME_DIR=str(workdir / "runtime"), TMPDIR=str(self.tmp)
