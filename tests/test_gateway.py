@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -167,7 +169,7 @@ def test_cell_error_reads_as_locally(kg, tmp_path):
 
 
 def test_missing_file_explains_the_data_rule(kg, tmp_path):
-    settings = GatewaySettings(kg.url, kg.token, root="/nonexistent/checkout")
+    settings = GatewaySettings(kg.url, kg.token, root="/nonexistent/checkout", files="shared")
     run = Gateway(settings, tmp_path).run(key_nb("open('data.csv')"), "python3", tmp_path / "posts" / "a", 60)
     assert not run.ok and run.cell == 1
     assert run.message.startswith(
@@ -175,6 +177,25 @@ def test_missing_file_explains_the_data_rule(kg, tmp_path):
     )
     assert "posts/a is not on the gateway host" in run.message and "make the data in code" in run.message
     assert "\n" not in run.message
+
+
+def test_missing_file_after_sending_says_what_was_sent(kg, tmp_path):
+    # The folder is not visible to the kernel (gateway-root points nowhere): its files are sent, data.csv is not one.
+    (tmp_path / "posts/a").mkdir(parents=True)
+    (tmp_path / "posts/a/other.txt").write_text("x")
+    settings = GatewaySettings(kg.url, kg.token, root="/nonexistent/checkout")
+    gateway = Gateway(settings, tmp_path)
+    run = gateway.run(key_nb("open('data.csv')"), "python3", tmp_path / "posts" / "a", 60)
+    base = Path(tempfile.gettempdir()) / f"coursenotes-{gateway.session}"  # the kernels run on this host
+    assert base.is_dir()
+    gateway.close()
+    assert not base.exists()
+    assert not run.ok and run.cell == 1
+    assert run.message == (
+        f"gateway {kg.url}: cell 1: FileNotFoundError: [Errno 2] No such file or directory: 'data.csv'; "
+        "the kernel ran in a copy of the post's folder posts/a (1 files sent) and the file is not there: "
+        "put it beside the post (not git-ignored), or make the data in code; see docs/gateway.md"
+    )
 
 
 def test_gateway_started_in_a_checkout_finds_the_post_folder(kg, tmp_path):
@@ -409,3 +430,120 @@ def test_connection_lost_mid_post(site, tmp_path):
         assert nothing_cached(site.root)
     finally:
         gw.stop()
+
+
+# --- several gateways: settings ----------------------------------------------------------------
+
+
+def write_tool(root: Path, text: str) -> Path:
+    """A site folder (a posts/ folder makes it one) whose pyproject.toml has this [tool.coursenotes]."""
+    (root / "posts").mkdir(exist_ok=True)
+    (root / "pyproject.toml").write_text("[tool.coursenotes]\n" + text)
+    return root
+
+
+def test_named_gateways_are_read_and_checked(tmp_path):
+    from coursenotes.settings import load_settings
+
+    root = write_tool(
+        tmp_path,
+        'gateway = ["gpu", "cpu"]\n\n[tool.coursenotes.gateways.gpu]\nurl = "https://gpu-box:8888/"\n'
+        'token-env = "GPU_TOKEN"\nfiles = "send"\nsend-limit-mb = 200\n\n'
+        '[tool.coursenotes.gateways.cpu]\nurl = "http://cpu-box:8888"\nroot = "/srv/notes"\nfiles = "shared"\n',
+    )
+    settings = load_settings(root, environ={"GPU_TOKEN": "t-gpu"})
+    gpu, cpu = settings.gateways
+    assert settings.site.tool.default_gateway == ("gpu", "cpu") and settings.gateway is None
+    assert (gpu.name, gpu.url, gpu.token, gpu.files, gpu.send_limit_mb) == (
+        "gpu",
+        "https://gpu-box:8888",
+        "t-gpu",
+        "send",
+        200.0,
+    )
+    assert (cpu.name, cpu.root, cpu.files, cpu.host) == ("cpu", "/srv/notes", "shared", "cpu-box:8888")
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ('gateway = "gpu"\n', "`gateway` names `gpu`, which is not defined (known: local)", 2),
+        ("[tool.coursenotes.gateways.gpu]\nroot = '/x'\n", "[tool.coursenotes.gateways.gpu] needs a url", 2),
+        ("[tool.coursenotes.gateways.gpu]\nurl = 'http://a:1'\nfile = 'send'\n", "unknown setting `file`", 4),
+        (
+            "[tool.coursenotes.gateways.gpu]\nurl = 'http://a:1'\nfiles = 'rsync'\n",
+            "must be one of auto, send, shared",
+            4,
+        ),
+        ("[tool.coursenotes.gateways.gpu]\nurl = 'gpu-box'\n", "gateway URL must look like http://host:port", None),
+    ],
+)
+def test_named_gateway_mistakes_name_the_line(tmp_path, text, message, line):
+    from coursenotes.settings import load_settings
+
+    with pytest.raises(ConfigError, match=re.escape(message)) as e:
+        load_settings(write_tool(tmp_path, text), environ={})
+    assert e.value.line == line
+
+
+def test_a_post_naming_an_unknown_gateway_fails_at_its_line(site):
+    site.post("a.qmd", "---\ntitle: A\ncoursenotes:\n  gateway: gpu\n---\n\n```{python}\n1\n```\n")
+    code, errors, _ = cli_build(site.root)
+    assert code == 1 and errors == [
+        "error: posts/a.qmd:3: `coursenotes: gateway` names `gpu`, which is not defined (known: local); "
+        "see [tool.coursenotes.gateways] in docs/gateway.md"
+    ]
+
+
+def test_report_names_the_gateway_host_never_credentials():
+    from coursenotes.execution.report import PostRun, progress_line
+
+    url = "https://alice:pa55@gpu-box:8888/eg"
+    assert GatewaySettings(url).host == "gpu-box:8888"
+    run = PostRun(
+        "posts/a.qmd", "/a/", "executed", 2.0, "python3", environment={"device": "cpu", "gateway": "gpu-box:8888"}
+    )
+    assert run.as_json()["gateway"] == "gpu-box:8888" and run.ran_on == "gpu-box:8888"
+    assert progress_line(run) == "executed  posts/a.qmd  2.0 s  python3 on cpu at gpu-box:8888"
+    assert PostRun("posts/b.qmd", "/b/", "executed", environment={"device": "cpu"}).ran_on == "local"
+
+
+@pytest.mark.slow  # its own Jupyter Server
+def test_a_plain_jupyter_server_runs_posts_with_their_files_sent(site, tmp_path):
+    # A cloud notebook's Jupyter Server offers the same kernels API: the build drives its kernels directly.
+    port, token = free_port(), "server-token-9d1e"
+    (tmp_path / "server").mkdir()
+    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"],
+        cwd=tmp_path / "server", stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("JUPYTER_GATEWAY")},
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            try:
+                urllib.request.urlopen(
+                    urllib.request.Request(url + "/api/kernelspecs", headers={"Authorization": f"token {token}"}),
+                    timeout=2,
+                ).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        site.post(
+            "2024-01-01-reads/index.qmd", "---\ntitle: R\n---\n\n```{python}\nprint(open('data.csv').read())\n```\n"
+        )
+        (site.root / "posts/2024-01-01-reads/data.csv").write_text("a,b\n3,4\n")
+        (site.root / "pyproject.toml").write_text(
+            f'[tool.coursenotes]\ngateway = "cloud"\n\n[tool.coursenotes.gateways.cloud]\nurl = "{url}"\ntoken = "{token}"\nfiles = "send"\n'
+        )
+        code, errors, _ = cli_build(site.root)
+        assert code == 0 and errors == []
+        assert "a,b\n3,4" in site.read("posts/reads/index.html")
+        assert json.loads(site.read("execution/report.json"))["posts"][0]["gateway"] == f"127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(15)
+        log.close()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from coursenotes.errors import CoursenotesError, ExecutionError, InternalError
 from coursenotes.execution.cache import ExecutionCache
 from coursenotes.execution.frozen import FrozenStore
-from coursenotes.execution.kernels import executor_for
+from coursenotes.execution.kernels import Pool
 from coursenotes.execution.limits import cap_outputs
 from coursenotes.execution.outcome import Executed
 from coursenotes.execution.plan import Context, Job, plan
@@ -33,7 +33,7 @@ def execute_posts(
     """Each post's executed notebook (or the error that stopped it), and the execution report."""
     report = Report(progress)
     check_refresh(posts, settings.root, settings.options)
-    ctx = Context(settings, executor_for(settings.gateway, settings.root), report)
+    ctx = Context(settings, Pool.from_settings(settings), report)
     results: dict[Post, Executed | CoursenotesError] = {}
     jobs: list[Job] = []
     for post in posts:
@@ -51,9 +51,12 @@ def execute_posts(
             jobs.append(step)
         else:
             results[post] = step
-    for job, result in run_all(jobs, settings.options.jobs, ctx.executor):
-        try:
-            results[job.post] = finish(job, result, ctx)
-        except CoursenotesError as e:
-            results[job.post] = e
+    try:
+        for job, result in run_all(jobs, settings.options.jobs, ctx.executor):
+            try:
+                results[job.post] = finish(job, result, ctx)
+            except CoursenotesError as e:
+                results[job.post] = e
+    finally:  # nothing a gateway was sent stays on its side
+        ctx.executor.close()
     return {p: results[p] for p in posts}, report

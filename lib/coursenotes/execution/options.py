@@ -86,3 +86,26 @@ def notebook_kernel(post: Post, nb) -> str | None:
             post.source,
         )
     return None
+
+
+def gateway_names(post: Post, known: tuple[str, ...]) -> tuple[str, ...]:
+    """The post's `coursenotes: gateway:` (a name or a list, spread over), checked against the site's gateways."""
+    own = post.meta.get("coursenotes")
+    line = post.raw.key_lines.get("coursenotes")
+    if own is None:
+        return ()
+    if not isinstance(own, dict) or set(own) - {"gateway"}:
+        raise FrontMatterError("`coursenotes` must be a mapping with `gateway: <name>`", post.source, line)
+    value = own.get("gateway")
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise FrontMatterError("`coursenotes: gateway` must name a gateway, or a list of them", post.source, line)
+    for name in names:
+        if name not in known:
+            raise FrontMatterError(
+                f"`coursenotes: gateway` names `{name}`, which is not defined (known: {', '.join(known)}); "
+                "see [tool.coursenotes.gateways] in docs/gateway.md",
+                post.source,
+                line,
+            )
+    return tuple(names)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from coursenotes.errors import ExecutionError
 from coursenotes.execution.cache import ExecutionCache, code_hash, key_notebook, merge_outputs
-from coursenotes.execution.fingerprint import Fingerprints, KernelMissingError
+from coursenotes.execution.fingerprint import KernelMissingError
 from coursenotes.execution.frozen import Frozen, FrozenStore
-from coursenotes.execution.kernels import Executor, GatewayError
-from coursenotes.execution.options import execute_options, kernel_name, runs_code
+from coursenotes.execution.kernels import GatewayError, Pool
+from coursenotes.execution.options import execute_options, gateway_names, kernel_name, runs_code
 from coursenotes.execution.outcome import Executed
 from coursenotes.execution.refresh import refreshing
 from coursenotes.execution.report import PostRun, Report
@@ -33,17 +33,17 @@ class Job:
     key_nb: object  # code cells + keyed options + kernel + environment
     code_hash: str
     started: float
+    where: tuple[str, ...] = ()  # the gateways (or `local`) the post names; () = the site's default
 
 
 class Context:
     """One build's view of the site's cache, frozen store, fingerprints, executor and report."""
 
-    def __init__(self, settings: Settings, executor: Executor, report: Report):
+    def __init__(self, settings: Settings, executor: Pool, report: Report):
         self.settings, self.config, self.options = settings, settings.site, settings.options
         self.store = FrozenStore(settings.root)
         self.cache = ExecutionCache(settings.root, report.note)
         self.executor, self.report = executor, report
-        self.fingerprints = Fingerprints(settings.site.tool.fingerprint_packages, executor.environment)
 
     def rel(self, post: Post) -> str:
         """The post's file relative to the site root, as reports show it."""
@@ -52,10 +52,10 @@ class Context:
         except ValueError:
             return str(post.source)
 
-    def environment(self, post: Post, kernel: str) -> dict:
-        """The kernel's fingerprint, or an ExecutionError naming the post."""
+    def environment(self, post: Post, kernel: str, where: tuple[str, ...] = ()) -> dict:
+        """The kernel's fingerprint where the post runs, or an ExecutionError naming the post."""
         try:
-            return self.fingerprints(kernel)
+            return self.executor.environment(kernel, where)
         except (KernelMissingError, GatewayError) as e:
             message = e.message if isinstance(e, GatewayError) else str(e)
             raise ExecutionError(f"{message}; or build with --frozen", post.source, jupyter_line(post)) from None
@@ -93,6 +93,7 @@ def plan(post: Post, ctx: Context) -> Executed | Job:
     if not runs_code(post, nb, opts, ctx.options.execute):
         return Executed(nb, opts)
     kernel = kernel_name(post, nb, ctx.config)
+    where = gateway_names(post, ctx.executor.names())
     code, refresh = code_hash(nb, opts, kernel), refreshing(post, ctx.config.root, ctx.options)
     frozen = None if refresh else ctx.store.read(post.slug)
     freeze = opts.get("freeze", False)
@@ -102,13 +103,13 @@ def plan(post: Post, ctx: Context) -> Executed | Job:
         return from_frozen(post, nb, opts, kernel, frozen, ctx, started)
     if frozen and (freeze is True or (freeze == "auto" and frozen.code_hash == code)):
         return from_frozen(post, nb, opts, kernel, frozen, ctx, started)
-    key_nb = key_notebook(nb, opts, kernel, ctx.environment(post, kernel))
+    key_nb = key_notebook(nb, opts, kernel, ctx.environment(post, kernel, where))
     try:
         hit = None if refresh else ctx.cache.lookup(key_nb)
     except ImportError:
         raise ExecutionError(NEEDS_EXEC, post.source) from None
     if hit is None:
-        return Job(post, nb, opts, kernel, key_nb, code, started)
+        return Job(post, nb, opts, kernel, key_nb, code, started, where)
     data = hit.data
     if frozen is None or frozen.code_hash != code:  # keep the committed store in step with the source
         ctx.store.write(

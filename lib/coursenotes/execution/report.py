@@ -21,8 +21,13 @@ class PostRun:
     cache_key: str = ""  # jupyter-cache key (code + options + kernel + environment)
     code_hash: str = ""  # frozen-store key (code + options + kernel)
     executed_seconds: float | None = None  # how long the execution behind these outputs took
-    environment: dict = field(default_factory=dict)  # python/torch/fastai versions and device
+    environment: dict = field(default_factory=dict)  # python/torch/fastai versions, device, gateway host
     message: str = ""  # why it failed
+
+    @property
+    def ran_on(self) -> str | None:
+        """The gateway host the code ran on, `local`, or None when no run is known."""
+        return where(self.environment or {})
 
     def as_json(self) -> dict:
         """The post's row in report.json, versions and device flattened."""
@@ -31,11 +36,19 @@ class PostRun:
         row.update(
             seconds=round(self.seconds, 2),
             device=env.get("device"),
+            gateway=self.ran_on,
             python=env.get("python"),
             torch=env.get("torch"),
             fastai=env.get("fastai"),
         )
         return row
+
+
+def where(env: dict) -> str | None:
+    """Where a post's code ran: a gateway's host (never credentials), `local`, or None when nothing ran."""
+    if env.get("gateway"):
+        return str(env["gateway"])
+    return "local" if env.get("device") else None
 
 
 def progress_line(run: PostRun) -> str:
@@ -45,7 +58,9 @@ def progress_line(run: PostRun) -> str:
         line += f"  {run.seconds:.1f} s"
     device = (run.environment or {}).get("device")
     if run.status == "executed" and device:
-        line += f"  {run.kernel} on {device}"
+        line += f"  {run.kernel} on {device}" + (
+            f" at {run.environment['gateway']}" if run.environment.get("gateway") else ""
+        )
     return line
 
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from coursenotes.errors import ExecutionError
 from coursenotes.execution.cache import cells_of, merge_outputs
 from coursenotes.execution.frozen import Frozen
-from coursenotes.execution.kernels import Executor, Run, run_notebook
+from coursenotes.execution.kernels import Pool, Run
 from coursenotes.execution.limits import cap_notebook
 from coursenotes.execution.outcome import Executed
 from coursenotes.execution.plan import Context, Job
@@ -19,13 +19,13 @@ from coursenotes.settings import DEFAULT_TIMEOUT
 from coursenotes.sources import cell_line, code_cells
 
 
-def run(job: Job, executor: Executor) -> Run:
-    """Execute one job on a fresh kernel of the executor, in the post's folder: a plain result."""
+def run(job: Job, executor: Pool) -> Run:
+    """Execute one job on a fresh kernel where it runs, in the post's folder: a plain result."""
     cwd = job.post.source.parent.resolve()
-    return run_notebook(executor, job.key_nb, job.kernel, cwd, job.opts.get("timeout", DEFAULT_TIMEOUT))
+    return executor.run(job.key_nb, job.kernel, cwd, job.opts.get("timeout", DEFAULT_TIMEOUT), job.where)
 
 
-def run_all(jobs: list[Job], workers: int | None, executor: Executor) -> Iterator[tuple[Job, Run]]:
+def run_all(jobs: list[Job], workers: int | None, executor: Pool) -> Iterator[tuple[Job, Run]]:
     """Each job with its result as it finishes: up to `workers` at once, each on its own kernel."""
     workers = min(len(jobs), max(1, workers or os.cpu_count() or 1))
     if workers <= 1:

@@ -13,6 +13,7 @@ from pathlib import Path
 from coursenotes.errors import ConfigError
 from coursenotes.settings.execute import DEFAULT_TIMEOUT, check_execute
 from coursenotes.settings.gateway import resolve_gateway
+from coursenotes.settings.gateways import LOCAL, with_tokens
 from coursenotes.settings.html import (
     CELL_OPTIONS,
     CODE_OPTIONS,
@@ -29,6 +30,7 @@ __all__ = [
     "CELL_OPTIONS",
     "CODE_OPTIONS",
     "DEFAULT_TIMEOUT",
+    "LOCAL",
     "QUARTO_FILE",
     "BuildOptions",
     "GatewaySettings",
@@ -79,4 +81,4 @@ def load_settings(
     gateway = resolve_gateway(
         options.gateway_url, options.gateway_token, site.tool, environ, where=str(site.root / "pyproject.toml")
     )
-    return Settings(site, options, gateway)
+    return Settings(site, options, gateway, with_tokens(site.tool.gateways, environ))

@@ -20,6 +20,38 @@ class NavLink:
     line: int | None = field(default=None, compare=False)  # where `_quarto.yml` names it, for errors
 
 
+FILES_MODES = ("auto", "send", "shared")  # how a post's files reach a gateway kernel (docs/gateway.md)
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    """Where the gateway is, its token, and how a post's files reach its kernels."""
+
+    url: str
+    token: str = ""
+    root: str = ""  # the repository's path on the gateway host, for files = shared/auto
+    name: str = "default"  # how posts and [tool.coursenotes.gateways] name it
+    files: str = "auto"  # auto: the shared folder when the kernel sees it, else send; send; shared
+    send_limit_mb: float = 50.0  # the most a post's folder may send
+    token_env: str = ""  # the environment variable holding the token (named gateways: tokens stay out of git)
+
+    @property
+    def host(self) -> str:
+        """The gateway's host and port, as the report shows it (never credentials)."""
+        parts = urllib.parse.urlsplit(self.url)
+        host = parts.hostname or ""
+        return (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
+
+    @property
+    def label(self) -> str:
+        """How messages name the gateway: its URL without any credentials in it."""
+        parts = urllib.parse.urlsplit(self.url)
+        host = parts.hostname or ""
+        netloc = f"[{host}]" if ":" in host else host
+        netloc += f":{parts.port}" if parts.port else ""
+        return f"gateway {urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, '', ''))}"
+
+
 @dataclass(frozen=True)
 class ToolSettings:
     """`[tool.coursenotes]` in pyproject.toml: settings only coursenotes knows."""
@@ -28,6 +60,8 @@ class ToolSettings:
     gateway_url: str = ""
     gateway_token: str = ""
     gateway_root: str = ""  # the repository's path on the gateway host; "" = the same path as here
+    gateways: tuple[GatewaySettings, ...] = ()  # [tool.coursenotes.gateways.<name>] tables
+    default_gateway: tuple[str, ...] = ()  # `gateway = "gpu"` or a list: where posts naming none run
 
 
 @dataclass(frozen=True)
@@ -60,24 +94,6 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
-class GatewaySettings:
-    """Where the gateway is, its token, and where this repository is on the gateway host."""
-
-    url: str
-    token: str = ""
-    root: str = ""
-
-    @property
-    def label(self) -> str:
-        """How messages name the gateway: its URL without any credentials in it."""
-        parts = urllib.parse.urlsplit(self.url)
-        host = parts.hostname or ""
-        netloc = f"[{host}]" if ":" in host else host
-        netloc += f":{parts.port}" if parts.port else ""
-        return f"gateway {urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, '', ''))}"
-
-
-@dataclass(frozen=True)
 class BuildOptions:
     """What the author asked for on the command line."""
 
@@ -98,7 +114,8 @@ class Settings:
 
     site: SiteConfig
     options: BuildOptions
-    gateway: GatewaySettings | None = None  # None: kernels run locally
+    gateway: GatewaySettings | None = None  # the command line's/environment's gateway; None: see gateways
+    gateways: tuple[GatewaySettings, ...] = ()  # the named ones, tokens resolved
 
     @property
     def root(self) -> Path:

@@ -7,19 +7,22 @@ from pathlib import Path
 
 from coursenotes.errors import ConfigError
 from coursenotes.files import read_text
+from coursenotes.settings.gateways import default_gateway, named_gateways
 from coursenotes.settings.model import DEFAULT_PACKAGES, ToolSettings
 
 STRING_KEYS = ("gateway-url", "gateway-token", "gateway-root")
-KNOWN_KEYS = ("fingerprint-packages", *STRING_KEYS)
+KNOWN_KEYS = ("fingerprint-packages", *STRING_KEYS, "gateways", "gateway")
 
 
-def key_line(text: str, key: str) -> int | None:
-    """The line of `key =` in the `[tool.coursenotes]` table (tomllib keeps no positions)."""
+def key_line(text: str, key: str | None, table: str = "tool.coursenotes") -> int | None:
+    """The line of `key =` in a `[tool.coursenotes...]` table; of its header when key is None (tomllib keeps none)."""
     inside = False
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("["):
-            inside = stripped.replace(" ", "") == "[tool.coursenotes]"
+            inside = stripped.replace(" ", "") == f"[{table}]"
+            if inside and key is None:
+                return number
         elif inside and stripped.split("=", 1)[0].strip().strip("\"'") == key:
             return number
     return None
@@ -42,7 +45,10 @@ def tool_settings(table: dict, text: str, path: Path) -> ToolSettings:
     for key in STRING_KEYS:
         if key in table and not isinstance(table[key], str):
             raise ConfigError(f"`{key}` must be a string", path, key_line(text, key))
+    gateways = named_gateways(table.get("gateways", {}), path, lambda key, table: key_line(text, key, table))
     return ToolSettings(
+        gateways=gateways,
+        default_gateway=default_gateway(table.get("gateway"), gateways, path, key_line(text, "gateway")),
         fingerprint_packages=tuple(packages),
         gateway_url=table.get("gateway-url", ""),
         gateway_token=table.get("gateway-token", ""),

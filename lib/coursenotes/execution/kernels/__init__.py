@@ -1,20 +1,13 @@
-"""Where posts run: the Executor protocol, its run skeleton, and its two implementations.
+"""Where posts run: the Executor protocol, its run skeleton, its two implementations, and the pool of them.
 
-Public names: Executor, Run, run_notebook, LocalKernels, Gateway, GatewayError, executor_for.
+Public names: Executor, Run, run_notebook, LocalKernels, Gateway, GatewayError, Pool.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from coursenotes.execution.kernels.base import Executor, Run, run_notebook
 from coursenotes.execution.kernels.gateway import Gateway, GatewayError
 from coursenotes.execution.kernels.local import LocalKernels
-from coursenotes.settings import GatewaySettings
+from coursenotes.execution.kernels.pool import Pool
 
-__all__ = ["Executor", "Gateway", "GatewayError", "LocalKernels", "Run", "executor_for", "run_notebook"]
-
-
-def executor_for(gateway: GatewaySettings | None, root: Path) -> Executor:
-    """The build's executor: the named gateway's kernels, else this machine's."""
-    return Gateway(gateway, root) if gateway else LocalKernels()
+__all__ = ["Executor", "Gateway", "GatewayError", "LocalKernels", "Pool", "Run", "run_notebook"]

@@ -1,14 +1,17 @@
 """jupyter_server's gateway kernel manager and client, with the fixes a standalone build needs.
 
-Three small fixes are made in subclasses (see docs/gateway.md): the websocket is opened with the
-auth header (upstream opens it without, so a gateway with a token answers 401), the channel
-queues wait without spinning a core, and a keep-alive ping lets a dead host be noticed in
-bounded time. Everything here imports jupyter_server lazily, so `--help` stays fast.
+Four small fixes are made in subclasses (see docs/gateway.md): each manager carries its own
+GatewayClient (upstream reads a process-wide singleton, so one process could use one gateway),
+the websocket is opened with the auth header (upstream opens it without, so a gateway with a
+token answers 401), the channel queues wait without spinning a core, and a keep-alive ping lets
+a dead host be noticed in bounded time. Everything here imports jupyter_server lazily, so
+`--help` stays fast.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import threading
 from queue import Empty
@@ -19,20 +22,42 @@ from coursenotes.execution.kernels.gateway.http import LOST, SPEC_TIMEOUT, log
 PING_SECONDS = 10.0  # seconds between websocket pings (the recv timeout is 40 s)
 
 
-def configure(url: str, token: str | None) -> None:
-    """Point jupyter_server's GatewayClient singleton at this gateway (one gateway per process at a time)."""
+def connection(url: str, token: str | None):
+    """A GatewayClient for one gateway: its own instance, never the process-wide singleton."""
     from jupyter_server.gateway.gateway_client import GatewayClient
 
-    current = GatewayClient.initialized() and GatewayClient.instance()
-    if current and current.url == url and current.auth_token == token:
-        return
-    GatewayClient.clear_instance()
-    GatewayClient.instance(
-        url=url,
-        auth_token=token,
-        log=log,
-        connect_timeout=float(os.environ.get("JUPYTER_GATEWAY_CONNECT_TIMEOUT", SPEC_TIMEOUT)),
-    )
+    timeout = float(os.environ.get("JUPYTER_GATEWAY_CONNECT_TIMEOUT", SPEC_TIMEOUT))
+    return GatewayClient(url=url, auth_token=token, log=log, connect_timeout=timeout)
+
+
+async def request(gc, endpoint: str, **kwargs):
+    """One REST call to `gc`'s gateway, failing as upstream's `gateway_request` does (a tornado HTTPError)."""
+    from socket import gaierror
+
+    from jupyter_server.gateway.gateway_client import RetryableHTTPClient
+    from tornado import web
+    from tornado.httpclient import HTTPClientError
+
+    try:
+        return await RetryableHTTPClient().fetch(endpoint, **gc.load_connection_args(**kwargs))
+    except HTTPClientError as e:
+        body = e.response.body.decode(errors="replace") if e.response is not None and e.response.body else ""
+        try:
+            reply = json.loads(body)  # Jupyter's error body: {"message": ..., "reason": ...}
+            detail = reply.get("message") or reply.get("reason") or body
+        except (ValueError, AttributeError):
+            detail = body
+        raise web.HTTPError(e.code, "%s", detail or e.message) from e
+    except ConnectionError as e:
+        raise web.HTTPError(503, "connection refused") from e
+    except gaierror as e:
+        raise web.HTTPError(404, "unknown host") from e
+
+
+def manager_for(gc):
+    """The kernel manager class bound to one gateway's GatewayClient (nbclient takes a class)."""
+    manager, _ = classes()
+    return type("BoundManager", (manager,), {"gateway": gc})
 
 
 def classes():
@@ -41,9 +66,9 @@ def classes():
     if _classes:
         return _classes
     import websocket
-    from jupyter_server.gateway.gateway_client import GatewayClient
     from jupyter_server.gateway.managers import ChannelQueue, GatewayKernelClient, GatewayKernelManager, HBChannelQueue
     from jupyter_server.utils import url_escape, url_path_join
+    from tornado import web
     from traitlets import Type, default
 
     class Queue(ChannelQueue):
@@ -80,7 +105,7 @@ def classes():
         """GatewayKernelClient whose websocket carries the auth header and is kept alive by pings."""
 
         async def start_channels(self, shell=True, iopub=True, stdin=True, hb=True, control=True):
-            gc = GatewayClient.instance()
+            gc = self.parent.gateway
             url = url_path_join(gc.ws_url or "", gc.kernels_endpoint, url_escape(self.kernel_id), "channels")
             ssl = {"ca_certs": gc.ca_certs, "certfile": gc.client_cert, "keyfile": gc.client_key}
             headers = gc.load_connection_args().get("headers", {})
@@ -133,17 +158,66 @@ def classes():
             super().stop_channels()
 
     class Manager(GatewayKernelManager):
-        """GatewayKernelManager that starts the kernel named at construction (upstream reads only kwargs)."""
+        """GatewayKernelManager over its own `gateway` (a GatewayClient), starting the kernel named at construction."""
 
+        gateway = None  # set by manager_for: this manager's GatewayClient
         client_factory = Type(default_value=Client, klass=GatewayKernelClient)
+
+        def __init__(self, **kwargs):
+            super(GatewayKernelManager, self).__init__(**kwargs)  # upstream's __init__ reads the singleton
+            self.kernels_url = url_path_join(self.gateway.url or "", self.gateway.kernels_endpoint)
+            self.kernel = self.kernel_id = None
+            self.execution_state = "starting"
 
         @default("log")
         def _log(self):
             return log
 
         async def start_kernel(self, **kwargs):
-            kwargs.setdefault("kernel_name", self.kernel_name)
-            return await super().start_kernel(**kwargs)
+            """POST /api/kernels with the kernel's name and the KERNEL_* environment (as upstream sends)."""
+            env = {k: v for k, v in os.environ.items() if k.startswith("KERNEL_")}
+            env.update(kwargs.get("env") or {})
+            body = json.dumps({"name": kwargs.get("kernel_name") or self.kernel_name, "env": env})
+            headers = {"Content-Type": "application/json"}
+            response = await request(self.gateway, self.kernels_url, method="POST", headers=headers, body=body)
+            self.kernel = json.loads(response.body)
+            self.kernel_id = self.kernel["id"]
+            self.kernel_url = url_path_join(self.kernels_url, url_escape(str(self.kernel_id)))
+
+        async def shutdown_kernel(self, now=False, restart=False):
+            """DELETE the kernel; one already gone is fine."""
+            if self.has_kernel:
+                try:
+                    await request(self.gateway, self.kernel_url, method="DELETE")
+                except web.HTTPError as e:
+                    if e.status_code != 404:  # already gone
+                        raise
+                self.kernel = None
+
+        async def _post(self, action: str):
+            """POST /api/kernels/<id>/<action>."""
+            if self.has_kernel:
+                headers = {"Content-Type": "application/json"}
+                await request(self.gateway, f"{self.kernel_url}/{action}", method="POST", headers=headers, body="{}")
+
+        async def restart_kernel(self, **kw):
+            """Ask the gateway to restart the kernel."""
+            await self._post("restart")
+
+        async def interrupt_kernel(self):
+            """Ask the gateway to interrupt the kernel."""
+            await self._post("interrupt")
+
+        async def refresh_model(self, model=None):
+            """The kernel's model from the gateway (None once it is gone)."""
+            if model is None:
+                try:
+                    model = json.loads((await request(self.gateway, self.kernel_url, method="GET")).body)
+                except web.HTTPError as e:
+                    if e.status_code != 404:
+                        raise
+            self.kernel = model
+            return model
 
     _classes = (Manager, Client)
     return _classes

@@ -3,12 +3,12 @@
 The protocol is jupyter_server's: `GatewayKernelManager` starts and stops kernels over HTTP and
 `GatewayKernelClient` carries the kernel messages over the gateway's websocket; our fixes to
 them live in client.py. This module checks the gateway once per build, starts each post's kernel
-in the post's folder on the gateway host, and names every failure in one line.
+in the post's folder (the gateway host's copy, or the post's files sent over: transfer.py), and
+names every failure in one line.
 """
 
 from __future__ import annotations
 
-import ast
 import atexit
 import json
 import posixpath
@@ -18,14 +18,15 @@ from pathlib import Path
 from coursenotes.execution.fingerprint import SCRIPT
 from coursenotes.execution.kernels.base import Run, RunState, cell_failure, quiet_at_exit, run_notebook
 from coursenotes.execution.kernels.gateway.http import GatewayError, kernelspecs, log, problem
+from coursenotes.execution.kernels.gateway.remote import RemoteCallError, call
+from coursenotes.execution.kernels.gateway.transfer import CLEANUP, Bundle, TooBigError, bundle, new_session, send
 from coursenotes.settings import GatewaySettings
 
 POST_DIR_ENV = "KERNEL_COURSENOTES_POST_DIR"
 DOCS = "see docs/gateway.md"
 
-# Evaluated in the kernel as a user expression of a silent request, before the first cell: it
-# moves to the post's folder where the gateway host has it. It runs in a throwaway namespace, so
-# it adds no names, no history and no execution count; the post's outputs stay as a local run's.
+# Run in the kernel by a silent request before the first cell (remote.py): it moves to the post's
+# folder where the gateway host has it (a shared filesystem, or a gateway started in a checkout).
 CHDIR = r"""
 def main():
     import os
@@ -35,7 +36,6 @@ def main():
             return {"cwd": os.getcwd(), "found": True}
     return {"cwd": os.getcwd(), "found": False}
 """
-CHDIR_EXPR = f"(lambda ns: (exec({CHDIR!r}, ns), ns['main']())[1])({{}})"
 
 
 class Gateway:
@@ -45,10 +45,51 @@ class Gateway:
         self.settings, self.root = settings, Path(root).resolve()
         self._specs: dict | GatewayError | None = None
         self._lock = threading.Lock()
+        self._manager = None  # the kernel manager class bound to this gateway's own GatewayClient
+        self.session = new_session()  # names this build's folder on the kernels' side
+        self._bundles: dict[Path, Bundle | TooBigError] = {}
+        self.sent_with: set[str] = set()  # kernels that received files: the build's folder to remove at close
 
     @property
     def label(self) -> str:
         return self.settings.label
+
+    def manager(self):
+        """The kernel manager class for this gateway (its own GatewayClient: several gateways can serve one build)."""
+        from coursenotes.execution.kernels.gateway.client import connection, manager_for
+
+        with self._lock:
+            if self._manager is None:
+                self._manager = manager_for(connection(self.settings.url, self.settings.token))
+            return self._manager
+
+    def files(self, folder: Path) -> Bundle:
+        """The post folder's files packed once per build (flat posts share theirs); TooBigError past the cap."""
+        with self._lock:
+            if folder not in self._bundles:
+                try:
+                    self._bundles[folder] = bundle(folder, self.settings.send_limit_mb, self.label)
+                except TooBigError as e:
+                    self._bundles[folder] = e
+        found = self._bundles[folder]
+        if isinstance(found, TooBigError):
+            raise GatewayError(str(found))
+        return found
+
+    async def place(self, client, kernel: str, cwd: Path) -> dict:
+        """Move the new kernel to the post's folder: the gateway host's copy, else a copy of the files sent over."""
+        mode = self.settings.files
+        try:
+            if mode != "send":
+                found = await call(client, CHDIR)
+                if found.get("found") or mode == "shared":
+                    return {**found, "mode": "shared"}
+            files = self.files(cwd)
+            with self._lock:
+                self.sent_with.add(kernel)
+            return {**await send(client, files, self.session), "mode": "sent"}
+        except RemoteCallError as e:
+            raise GatewayError(f"{self.label}: moving the kernel to the post's files: {e}") from None
 
     def specs(self) -> dict:
         """The gateway's kernelspecs, asked once; a failure is remembered, so a dead gateway costs one timeout."""
@@ -78,19 +119,16 @@ class Gateway:
         work = posixpath.join(self.settings.root, rel) if self.settings.root else str(folder)
         return {"KERNEL_WORKING_DIR": work, POST_DIR_ENV: rel}
 
-    def client(self, nb, kernel: str, cwd: Path, timeout: float | None, state: RunState):
-        """A NotebookClient whose kernel is started by the gateway and moved to the post's folder."""
+    def client(self, nb, kernel: str, cwd: Path, timeout: float | None, state: RunState, *, place: bool = True):
+        """A NotebookClient whose kernel is started by the gateway and (with `place`) moved to the post's folder."""
         from nbclient import NotebookClient
 
-        from coursenotes.execution.kernels.gateway.client import classes, configure
-
-        self.check_kernel(kernel)
-        configure(self.settings.url, self.settings.token)
-        manager, _ = classes()
+        language = ((self.check_kernel(kernel).get("spec") or {}).get("language") or "").lower()
+        place = place and language == "python"  # our folder step is Python: other kernels stay where they start
         client = quiet_at_exit(
             NotebookClient(
                 nb,
-                kernel_manager_class=manager,
+                kernel_manager_class=self.manager(),
                 kernel_name=kernel,
                 timeout=timeout,
                 log=log,
@@ -101,15 +139,12 @@ class Gateway:
 
         async def setup(notebook=None):
             state.kc = client.kc
-            msg_id = client.kc.execute("", silent=True, store_history=False, user_expressions={"cn": CHDIR_EXPR})
-            reply = await client.async_wait_for_reply(msg_id)
-            value = (reply or {}).get("content", {}).get("user_expressions", {}).get("cn") or {}
-            try:
-                state.setup = ast.literal_eval(value.get("data", {}).get("text/plain", "{}"))
-            except (ValueError, SyntaxError):
-                state.setup = {}
+            state.setup = await self.place(client, kernel, cwd)
 
-        client.on_notebook_start = setup
+        if place:
+            client.on_notebook_start = setup
+        else:
+            client.on_notebook_start = lambda notebook: setattr(state, "kc", client.kc)
         return client
 
     def execute(self, client, cwd: Path) -> None:
@@ -138,7 +173,12 @@ class Gateway:
         """A FileNotFoundError raised by a cell on the gateway, with the rule for files a post reads."""
         setup, rel = state.setup, self.remote_dirs(cwd)[POST_DIR_ENV]
         where = f"cell {state.cell}: " if state.cell else ""
-        if setup.get("found"):
+        if setup.get("mode") == "sent":
+            hint = (
+                f"the kernel ran in a copy of the post's folder {rel} ({setup.get('files', 0)} files sent) "
+                "and the file is not there: put it beside the post (not git-ignored), or make the data in code"
+            )
+        elif setup.get("found"):
             hint = (
                 f"the kernel ran in {setup.get('cwd')} on the gateway host and the file is not there: "
                 "make the data in code, or sync the gateway host's copy of the repository"
@@ -150,26 +190,44 @@ class Gateway:
             )
         return f"{self.label}: {where}FileNotFoundError: {(e.evalue or '').strip()}; {hint}; {DOCS}"
 
-    def environment(self, kernel: str, names: tuple[str, ...]) -> dict:
-        """The cache key's environment fingerprint, read in a kernel on the gateway (the same script as locally)."""
+    def side_run(self, kernel: str, code: str) -> str:
+        """Run one cell of our own in a fresh kernel of the gateway, not moved anywhere: its stdout."""
         import nbformat
 
-        spec = self.check_kernel(kernel).get("spec") or {}
-        if (spec.get("language") or "").lower() != "python":
-            return {"kernel": kernel}
-        code = f"import os, sys\nos.chdir(os.sep)\nsys.argv = ['fingerprint', *{list(names)!r}]\n" + SCRIPT
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
         state = RunState()
         try:
-            client = self.client(nb, kernel, self.root, 120, state)
+            client = self.client(nb, kernel, self.root, 120, state, place=False)
             try:
                 self.execute(client, self.root)
             finally:  # nbclient leaves its exit hook registered when a start fails
                 atexit.unregister(client._cleanup_kernel)
         except Exception as e:
-            raise GatewayError(f"{self.label}: reading the kernel's environment: {problem(e, state.kc)}") from None
-        text = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("name") == "stdout")
+            raise GatewayError(f"{self.label}: {problem(e, state.kc)}") from e
+        return "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("name") == "stdout")
+
+    def environment(self, kernel: str, names: tuple[str, ...]) -> dict:
+        """The cache key's environment fingerprint, read in a kernel on the gateway (the same script as locally)."""
+        spec = self.check_kernel(kernel).get("spec") or {}
+        if (spec.get("language") or "").lower() != "python":
+            return {"kernel": kernel}
+        code = f"import os, sys\nos.chdir(os.sep)\nsys.argv = ['fingerprint', *{list(names)!r}]\n" + SCRIPT
+        try:
+            text = self.side_run(kernel, code)
+        except GatewayError as e:
+            detail = e.message.removeprefix(f"{self.label}: ")
+            raise GatewayError(f"{self.label}: reading the kernel's environment: {detail}") from None
         try:
             return json.loads(text.strip().splitlines()[-1])
         except (ValueError, IndexError):
             raise GatewayError(f"{self.label}: kernel `{kernel}` did not report its environment") from None
+
+    def close(self) -> None:
+        """Remove this build's folder from the kernels' side, where files were sent (best effort: the build is done)."""
+        for kernel in sorted(self.sent_with):
+            try:
+                self.side_run(kernel, f"exec({CLEANUP!r})\nmain(__import__('os').path.join("
+                              f"__import__('tempfile').gettempdir(), {'coursenotes-' + self.session!r}))")  # fmt: skip
+            except GatewayError as e:
+                log.info("could not remove the build's files on %s: %s", self.label, e.message)
+        self.sent_with.clear()
