@@ -54,3 +54,10 @@ def simple_post(
 ) -> str:
     """A minimal valid post."""
     return f'---\ntitle: "{title}"\ndate: {date}\ntags: {tags}\n{extra}---\n\n{body}\n'
+
+
+@pytest.fixture(autouse=True)
+def no_diagram_browser(request, monkeypatch):
+    """Builds in tests draw no diagrams in Chromium (slow) unless the test is marked `draws_diagrams`."""
+    if "draws_diagrams" not in request.keywords:
+        monkeypatch.setenv("COURSENOTES_PRERENDER", "0")

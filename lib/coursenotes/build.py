@@ -1,19 +1,30 @@
-"""The pipeline, one stage after another: sources -> execution -> markdown -> render -> site -> _site/."""
+"""The pipeline, one stage after another: sources -> execution -> markdown -> render -> site -> _site/.
+
+Every build is incremental (docs/incremental.md): a post whose source, frozen entry and shared
+inputs are unchanged keeps its rendered body, a page whose context is unchanged keeps its
+file, and a build whose inputs are all unchanged publishes nothing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coursenotes.errors import CoursenotesError
-from coursenotes.execution import Executed, Report, execute_posts
-from coursenotes.markdown import PageSource, page_source
-from coursenotes.render import Fragment, render_all
+from coursenotes.incremental.session import Session
+from coursenotes.render.diagrams import inline_diagrams
 from coursenotes.settings import BuildOptions, Settings, load_settings
-from coursenotes.site import Pages, newest_first, publish, report_files, search, site_files
+from coursenotes.site import newest_first, publish, report_files, search, site_files
 from coursenotes.sources import Post, discover
 from coursenotes.urls import page_folder
+
+UNDRAWN = "build once where Chromium is installed and commit _frozen/diagrams/ (docs/diagrams.md)"
+
+if TYPE_CHECKING:  # for annotations only: these stages load only when a post has to be rendered
+    from coursenotes.execution import Report
+    from coursenotes.render import Fragment
 
 
 @dataclass
@@ -26,6 +37,7 @@ class BuildResult:
     files: dict[str, bytes | Path] = field(default_factory=dict)
     report: Report | None = None
     notes: list[str] = field(default_factory=list)  # things the author should know that are not errors
+    up_to_date: bool = False  # nothing changed since the last build into `out`: nothing was written
 
     @property
     def ok(self) -> bool:
@@ -37,6 +49,11 @@ def render_posts(
     posts: list[Post], settings: Settings, progress: Callable[[str], None] | None = None
 ) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report]:
     """Execute, lay out and render every post: (fragments, output files, errors, execution report)."""
+    # Imported here: a build where no post changed never loads nbformat, jupyter-cache or pandoc.
+    from coursenotes.execution import Executed, execute_posts
+    from coursenotes.markdown import PageSource, page_source
+    from coursenotes.render import render_all
+
     executed, report = execute_posts(posts, settings, progress)
     errors = [e for e in executed.values() if isinstance(e, CoursenotesError)]
     sources: dict[Post, PageSource] = {p: page_source(e) for p, e in executed.items() if isinstance(e, Executed)}
@@ -52,6 +69,29 @@ def render_posts(
     return bodies, extra, errors, report
 
 
+def render_changed(
+    posts: list[Post], settings: Settings, session: Session, progress: Callable[[str], None] | None = None
+) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report]:
+    """render_posts for the posts that changed; the others' bodies, files and report rows from the memo."""
+    from coursenotes.execution.report import Report
+
+    remembered = {p: hit for p in posts if (hit := session.remembered(p)) is not None}
+    fresh = [p for p in posts if p not in remembered]
+    if fresh:
+        bodies, extra, errors, report = render_posts(fresh, settings, progress)
+    else:
+        bodies, extra, errors, report = {}, {}, [], Report(progress)
+    runs = {r.url: r for r in report.runs}
+    for post in fresh:
+        if post in bodies:
+            session.remember(post, (bodies[post], extra[post], runs.get(post.url)))
+    for post, (fragment, files, run) in remembered.items():
+        bodies[post], extra[post] = fragment, files
+        if run is not None:
+            report.add(run.reused())
+    return {p: bodies[p] for p in posts if p in bodies}, extra, errors, report
+
+
 def build(
     root: Path | str, options: BuildOptions | None = None, progress: Callable[[str], None] | None = None
 ) -> BuildResult:
@@ -59,18 +99,34 @@ def build(
     settings = load_settings(root, options)
     options, config = settings.options, settings.site
     out = Path(options.out).resolve() if options.out else config.root / "_site"
-    posts, errors = discover(config.posts_dir)
+    session = Session(config.root, out, options)
+    if session.unchanged():
+        from coursenotes.execution.report import PostRun, Report
+
+        report = Report()  # quiet: nothing ran, and the published report already says how each post's outputs came
+        for row in session.entry.get("runs", []):
+            report.add(PostRun(**row).reused())
+        notes = list(session.entry.get("notes", []))
+        return BuildResult(newest_first(session.sources.posts()), [], out, report=report, notes=notes, up_to_date=True)
+    posts, errors = discover(config.posts_dir, read=session.sources.read)
     visible = [p for p in posts if options.drafts or not p.draft]
-    bodies, extra, render_errors, report = render_posts(visible, settings, progress)
+    bodies, extra, render_errors, report = render_changed(visible, settings, session, progress)
     errors += render_errors
+    bodies, undrawn = inline_diagrams(bodies, config.root, allow_browser=not options.frozen)
     if errors:
+        session.sources.save()
         return BuildResult(visible, errors, out, report=report)
     use_search = options.search and search.available()
     notes = [search.MISSING] if options.search and not use_search else []
+    if undrawn:
+        notes.append(f"{undrawn} diagram(s) left for the reader's browser to draw (mermaid.js): {UNDRAWN}")
     try:
-        files = site_files(config, visible, bodies, extra, use_search)
-        files.update(report_files(Pages(config, use_search), report))
-        publish(files, out, finish=search.index if use_search else None)  # indexed in staging, before the swap
+        pages = session.pages(config, use_search)
+        files = site_files(config, visible, bodies, extra, use_search, pages)
+        files.update(report_files(pages, report))
+        reuse, index = session.reuse(files, use_search)
+        publish(files, out, finish=search.index if index else None, reuse=reuse)  # indexed in staging, before the swap
     except CoursenotesError as e:
         return BuildResult(visible, [e], out, report=report, notes=notes)
+    session.record(len(visible), use_search, [asdict(r) for r in report.runs], notes)
     return BuildResult(newest_first(visible), [], out, files, report=report, notes=notes)

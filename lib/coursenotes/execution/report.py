@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from coursenotes.execution.outcome import STATUSES
 
@@ -23,6 +23,10 @@ class PostRun:
     executed_seconds: float | None = None  # how long the execution behind these outputs took
     environment: dict = field(default_factory=dict)  # python/torch/fastai versions and device
     message: str = ""  # why it failed
+
+    def reused(self) -> PostRun:
+        """This run as a later build that reuses its outputs reports it: executed outputs are cached by then."""
+        return replace(self, status="cached" if self.status == "executed" else self.status, seconds=0.0)
 
     def as_json(self) -> dict:
         """The post's row in report.json, versions and device flattened."""

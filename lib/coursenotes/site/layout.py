@@ -105,10 +105,10 @@ def asset_files(config: SiteConfig, need_mermaid: bool) -> dict[str, bytes | Pat
 
 
 def site_files(
-    config: SiteConfig, posts: list[Post], bodies: dict, extra: dict, search: bool = False
+    config: SiteConfig, posts: list[Post], bodies: dict, extra: dict, search: bool = False, pages: Pages | None = None
 ) -> dict[str, bytes | Path]:
-    """Every file of the site, keyed by its path under the output folder."""
-    pages, tags = Pages(config, search), tags_of(posts)
+    """Every file of the site, keyed by its path under the output folder (`pages` may reuse unchanged pages)."""
+    pages, tags = pages or Pages(config, search), tags_of(posts)
     files: dict[str, bytes | Path] = post_pages(pages, posts, bodies, extra)
     files.update(listing_pages(pages, posts, tags, bodies))
     files.update(asset_files(config, any(DIAGRAM in b.html for b in bodies.values())))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -180,12 +181,14 @@ def check_unique(posts: list[Post]) -> list[CoursenotesError]:
     return errors
 
 
-def discover(posts_dir: Path) -> tuple[list[Post], list[CoursenotesError]]:
-    """Every post that reads cleanly, and every problem found: one bad post never hides the others."""
+def discover(posts_dir: Path, read: Callable[[Path], Post] | None = None) -> tuple[list[Post], list[CoursenotesError]]:
+    """Every post that reads cleanly, and every problem found: one bad post never hides the others.
+
+    `read` replaces read_post (an incremental build passes one that remembers unchanged files)."""
     posts, errors = [], []
     for path in find_sources(posts_dir):
         try:
-            posts.append(read_post(path))
+            posts.append((read or read_post)(path))
         except CoursenotesError as e:
             errors.append(e)
     errors += check_unique(posts)
