@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from coursenotes.errors import CoursenotesError
 from coursenotes.incremental.session import Session
+from coursenotes.incremental.update import update
 from coursenotes.render.diagrams import inline_diagrams
 from coursenotes.settings import BuildOptions, Settings, load_settings
 from coursenotes.site import newest_first, publish, report_files, search, site_files
@@ -125,7 +126,10 @@ def build(
         files = site_files(config, visible, bodies, extra, use_search, pages)
         files.update(report_files(pages, report))
         reuse, index = session.reuse(files, use_search)
-        publish(files, out, finish=search.index if index else None, reuse=reuse)  # indexed in staging, before the swap
+        if session.in_place(files, reuse):  # a few files changed: write those (docs/incremental.md)
+            update(files, reuse, out, session.entry.get("files", {}), search.index if index else None)
+        else:
+            publish(files, out, finish=search.index if index else None, reuse=reuse)  # indexed before the swap
     except CoursenotesError as e:
         return BuildResult(visible, [e], out, report=report, notes=notes)
     session.record(len(visible), use_search, [asdict(r) for r in report.runs], notes)

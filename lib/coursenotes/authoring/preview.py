@@ -15,18 +15,23 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from coursenotes.errors import CoursenotesError
 from coursenotes.settings import QUARTO_FILE, load_config
 
 VERSION_PATH = "/__coursenotes/version"
 WATCHED = ("posts", QUARTO_FILE, "_extensions")
+STEP_MS = 30
+WAIT_SECONDS = 20  # a long poll's longest wait: well under browsers' and proxies' idle limits
 IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints", "_freeze", ".jupyter_cache"}
 # Injected into every HTML page the preview serves (never into the built files): polls the
 # build version, reloads when it changes, and shows the last build's errors in a banner.
+# The page long-polls: the server answers `?since=<serial>` as soon as a build finishes (or after
+# WAIT_SECONDS), so a saved edit shows as soon as it is built, not at the next poll.
 RELOAD_SCRIPT = """<script>/* coursenotes preview */
 (function () {
-  var seen = %(version)d;
+  var seen = %(version)d, serial = %(serial)d;
   function banner(errors) {
     var box = document.getElementById('coursenotes-preview-errors');
     if (!errors.length) { if (box) box.remove(); return; }
@@ -40,12 +45,13 @@ RELOAD_SCRIPT = """<script>/* coursenotes preview */
     box.textContent = 'Build failed; this is the last good build.\\n' + errors.join('\\n');
   }
   function poll() {
-    fetch('%(path)s', {cache: 'no-store'}).then(function (r) { return r.json(); }).then(function (state) {
+    var answer = fetch('%(path)s?since=' + serial, {cache: 'no-store'});
+    answer.then(function (r) { return r.json(); }).then(function (state) {
       if (state.version !== seen) { window.location.reload(); return; }
-      banner(state.errors); setTimeout(poll, 500);
-    }, function () { setTimeout(poll, 2000); });
+      banner(state.errors); serial = state.serial; poll();
+    }, function () { setTimeout(poll, 1000); });
   }
-  setTimeout(poll, 500);
+  poll();
 })();
 </script>
 """
@@ -60,6 +66,22 @@ class PreviewState:
 
     version: int = 0
     errors: list[str] = field(default_factory=list)
+    serial: int = 0  # bumped when any build finishes, good or not: what waiting pages wait for
+    changed: threading.Condition = field(default_factory=threading.Condition, repr=False, compare=False)
+
+    def finished(self, errors: list[str]) -> None:
+        """Record a build's outcome and wake every waiting page."""
+        with self.changed:
+            self.errors = errors
+            self.version += 0 if errors else 1
+            self.serial += 1
+            self.changed.notify_all()
+
+    def wait(self, since: int) -> dict:
+        """The state once a build after `since` finished (or WAIT_SECONDS passed)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.serial != since, timeout=WAIT_SECONDS)
+            return {"version": self.version, "errors": self.errors, "serial": self.serial}
 
 
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
@@ -85,10 +107,14 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
+    def reload_script(self) -> str:
+        """The script that reloads this page after the next good build."""
+        return RELOAD_SCRIPT % {"version": self.state.version, "serial": self.state.serial, "path": VERSION_PATH}
+
     def html_page(self, path: Path, status: int = 200) -> None:
         """An HTML file with the reload script before </body>."""
         text = path.read_text(encoding="utf-8")
-        script = RELOAD_SCRIPT % {"version": self.state.version, "path": VERSION_PATH}
+        script = self.reload_script()
         text = text.replace("</body>", script + "</body>", 1) if "</body>" in text else text + script
         self.send_bytes(status, text.encode(), "text/html; charset=utf-8")
 
@@ -96,18 +122,17 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         """The version endpoint, HTML pages with the script, the 404 page for anything missing, else files."""
         route = self.path.split("?", 1)[0].split("#", 1)[0]
         if route == VERSION_PATH:
-            body = json.dumps({"version": self.state.version, "errors": self.state.errors}).encode()
-            return self.send_bytes(200, body, "application/json")
+            since = parse_qs(urlsplit(self.path).query).get("since")
+            state = {"version": self.state.version, "errors": self.state.errors}
+            if since and since[0].lstrip("-").isdigit():
+                state = self.state.wait(int(since[0]))
+            return self.send_bytes(200, json.dumps(state).encode(), "application/json")
         site = Path(self.directory)
         if not site.is_dir():
             page = NO_SITE % html.escape("\n".join(self.state.errors) or "building...")
             return self.send_bytes(
                 503,
-                (
-                    page.replace(
-                        "</body>", RELOAD_SCRIPT % {"version": self.state.version, "path": VERSION_PATH} + "</body>"
-                    )
-                ).encode(),
+                (page.replace("</body>", self.reload_script() + "</body>")).encode(),
                 "text/html; charset=utf-8",
             )
         path = Path(self.translate_path(self.path))
@@ -188,10 +213,9 @@ class Previewer:
             for line in errors:
                 self.say(f"error: {line}")
             self.say(f"build failed ({took}){why}; still serving the last good build")
-            self.state.errors = errors
+            self.state.finished(errors)
             return False
-        self.state.errors = []
-        self.state.version += 1
+        self.state.finished([])
         self.say(f"built {len(result.posts) if result else 0} post(s) in {took}{why}")
         return True
 
@@ -229,7 +253,11 @@ def preview(
         say(f"previewing (drafts included) at {url}  Ctrl-C stops")
         if ready:
             ready(url)
-        for changes in watchfiles.watch(*paths, watch_filter=relevant, stop_event=stop, raise_interrupt=True):
+        # step: how long the folder must be quiet before a save is built (watchfiles' default, 50 ms, waits
+        # out an editor's write-rename-chmod; 1600 ms debounce only caps a burst of saves).
+        for changes in watchfiles.watch(
+            *paths, watch_filter=relevant, stop_event=stop, raise_interrupt=True, step=STEP_MS
+        ):
             previewer.build_aside(f" after {changed(changes, root)} changed")
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass  # Ctrl-C; nbclient turns it into CancelledError mid-cell

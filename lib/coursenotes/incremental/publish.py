@@ -58,10 +58,13 @@ def reuse_search(files: dict[str, bytes | Path], indexed: dict[str, str], out: P
     return set(bundle)
 
 
-def record_files(out: Path, keys: dict[str, str]) -> dict[str, list]:
-    """{path: [content key, size, mtime_ns]} of the published tree."""
+def record_files(out: Path, keys: dict[str, str], known: dict, unchanged: set[str]) -> dict[str, list]:
+    """{path: [content key, size, mtime_ns]} of the published tree (unchanged files as recorded before)."""
     found = {}
     for rel, key in keys.items():
+        if rel in unchanged and rel in known:
+            found[rel] = known[rel]
+            continue
         try:
             st = os.stat(out / rel)
         except OSError:

@@ -17,6 +17,7 @@ from coursenotes.incremental.publish import (
     reusable,
     reuse_search,
 )
+from coursenotes.incremental.update import worth_it
 from coursenotes.sources import Post, read_post
 
 
@@ -34,6 +35,7 @@ class Session:
         self.sources = SourceMemo(self.root, read_post)
         self.bodies = BodyMemo(self.root, self.before.shared_key(), self.options)
         self.keys: dict[str, str] = {}
+        self.kept: set[str] = set()
 
     def manifest_inputs(self) -> dict:
         """Any recorded input hashes (from another output folder's entry) to spare re-hashing files."""
@@ -51,7 +53,10 @@ class Session:
 
     def rel(self, path: Path) -> str:
         """A path under the site root, as the snapshot names it."""
-        return "site:" + path.resolve().relative_to(self.root).as_posix()
+        try:
+            return "site:" + path.relative_to(self.root).as_posix()  # posts are found under the resolved root
+        except ValueError:
+            return "site:" + path.resolve().relative_to(self.root).as_posix()
 
     def frozen_sha(self, post: Post, now: bool) -> str:
         """The post's frozen entry's hash: as it was before the build, or as it is now."""
@@ -98,7 +103,12 @@ class Session:
         self.indexed = indexed_pages(files) if search else {}
         linked = reusable(files, self.keys, self.out, self.entry)
         bundle = reuse_search(files, self.indexed, self.out, self.entry) if search else set()
+        self.kept = linked
         return linked | bundle, search and not bundle
+
+    def in_place(self, files: dict, unchanged: set[str]) -> bool:
+        """True when the published site can be updated file by file (see update.py)."""
+        return bool(self.entry) and worth_it(len(files) - len(unchanged), len(files))
 
     def record(self, posts: int, search: bool, runs: list[dict], notes: list[str]) -> None:
         """Save what was published, for the next build's no-op check and reuse."""
@@ -115,7 +125,7 @@ class Session:
             "notes": notes,  # said again by a no-op build: they still hold
             "volatile": self.sources.volatile,
             "out": out_identity(self.out),
-            "files": record_files(self.out, self.keys),
+            "files": record_files(self.out, self.keys, self.entry.get("files", {}), self.kept),
             "pages": pages.keys if pages else {},
             "indexed": self.indexed if search else None,
             "bundle": record_bundle(self.out) if search else None,

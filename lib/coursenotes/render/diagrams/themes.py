@@ -175,13 +175,12 @@ def merge(light: str, dark: str, root_id: str) -> str | None:
     if len(ltokens) != len(dtokens):
         return None
     rules: dict[tuple[str, str], str] = {}
-    merged = []
+    merged: list[str] = []
     for lt, dt in zip(ltokens, dtokens):
-        if lt != dt:
-            lt = recolour(lt, dt, rules) if lt.startswith("<") else None  # type: ignore[assignment]
-            if lt is None:
-                return None
-        merged.append(lt)
+        token = lt if lt == dt else recolour(lt, dt, rules) if lt.startswith("<") else None
+        if token is None:
+            return None
+        merged.append(token)
     colours = "".join(f"#{root_id} .{cls}{{{key}:{value}}}" for (key, value), cls in rules.items())
     css = lstyle.group(1) + dark_rules(dstyle.group(1) + colours, lstyle.group(1))
     svg = "".join(merged).replace("<style></style>", f"<style>{css}</style>", 1)
