@@ -70,6 +70,9 @@ def add_build(sub) -> None:
         help="show every post's code without running it (like `quarto render --no-execute`)",
     )
     p.add_argument(
+        "--no-search", dest="search", action="store_false", help="skip the pagefind search index (faster builds)"
+    )
+    p.add_argument(
         "--refresh",
         nargs="*",
         metavar="POST",
@@ -102,11 +105,12 @@ def run_build(args) -> int:
         frozen=args.frozen,
         refresh=refresh,
         execute=args.execute,
+        search=args.search,
         gateway_url=args.gateway_url,
         gateway_token=args.gateway_token,
     )
     # Checked before the settings and the pipeline are imported: an unchanged site answers at once.
-    published = up_to_date(args.root, SimpleNamespace(search=True, **fields))
+    published = up_to_date(args.root, SimpleNamespace(**fields))
     if published is not None:
         for note in published.get("notes", []):
             print(f"note: {note}", file=sys.stderr)
