@@ -157,7 +157,9 @@ def test_a_no_op_build_writes_nothing(site, tmp_path, capsys, monkeypatch):
     assert main(["build"]) == 0  # with search: other options, so a real build
     assert "(up to date)" not in capsys.readouterr().out
     assert main(["build"]) == 0
-    assert capsys.readouterr().out.strip().endswith("built 5 post(s) into " + str(site.root / "_site") + " (up to date)")
+    assert (
+        capsys.readouterr().out.strip().endswith("built 5 post(s) into " + str(site.root / "_site") + " (up to date)")
+    )
 
 
 def test_a_prose_edit_rewrites_only_the_pages_it_touches(site, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,6 +56,14 @@ def prerender_enabled() -> bool:
 
 def draw(sources: list[str], mermaid_js: Path) -> dict[str, dict[str, str] | None]:
     """{source: {'light': svg, 'dark': svg}} for each source; None for one mermaid cannot draw."""
+    # Its own thread: Playwright's sync API refuses to run where an asyncio loop is running
+    # (a caller inside one, or another Playwright session in this thread).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(draw_here, sources, mermaid_js).result()
+
+
+def draw_here(sources: list[str], mermaid_js: Path) -> dict[str, dict[str, str] | None]:
+    """`draw` in the calling thread."""
     from playwright.sync_api import sync_playwright
 
     drawn: dict[str, dict[str, str] | None] = {}
