@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -63,6 +64,10 @@ def assert_exact(site: SiteMaker, tmp_path: Path, options: BuildOptions = QUIET)
     result = build(site.root, options)
     assert result.ok, result.errors
     incremental, clean = tree(site.root / "_site"), clean_build(site, tmp_path / "clean", options)
+    for files in (incremental, clean):  # how long this build spent on each post is no output of it
+        if "execution/report.json" in files:
+            report = json.loads(files["execution/report.json"])
+            files["execution/report.json"] = json.dumps([{**r, "seconds": 0} for r in report["posts"]]).encode()
     assert sorted(incremental) == sorted(clean)
     assert [k for k in clean if incremental[k] != clean[k]] == []
 
@@ -219,3 +224,20 @@ def test_random_prose_edits_stay_exact_with_search(site, tmp_path):
     for _ in range(2):
         edits.apply(rng.choice(["prose", "tags", "add"]), rng.randrange(10))
     assert_exact(site, tmp_path, options)
+
+
+def test_a_prose_edit_reuses_outputs_without_the_cache_or_a_kernel(site, tmp_path, monkeypatch):
+    from coursenotes.execution import cache
+
+    code = "```{python}\nprint(6 * 7)\n```\n"
+    site.post("a/index.qmd", f"---\ntitle: A\n---\n\nFirst prose.\n\n{code}")
+    assert build(site.root, QUIET).ok
+    refuse = lambda *a, **k: (_ for _ in ()).throw(AssertionError("the execution cache was read"))
+    monkeypatch.setattr(cache.ExecutionCache, "lookup", refuse)
+    site.post("a/index.qmd", f"---\ntitle: A\n---\n\nOther prose,\n\nin two paragraphs.\n\n{code}")
+    result = build(site.root, QUIET)
+    assert result.ok and [r.status for r in result.report.runs] == ["cached"]
+    page = site.read("posts/a/index.html")
+    assert "42" in page and "in two paragraphs" in page
+    monkeypatch.undo()
+    assert_exact(site, tmp_path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coursenotes.errors import CoursenotesError
 from coursenotes.incremental.session import Session
@@ -46,28 +46,55 @@ class BuildResult:
         return not self.errors
 
 
-def render_posts(
-    posts: list[Post], settings: Settings, progress: Callable[[str], None] | None = None
-) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report]:
-    """Execute, lay out and render every post: (fragments, output files, errors, execution report)."""
-    # Imported here: a build where no post changed never loads nbformat, jupyter-cache or pandoc.
-    from coursenotes.execution import Executed, execute_posts
+def lay_out(executed: dict[Post, Any], settings: Settings) -> tuple[dict, dict, list[CoursenotesError]]:
+    """Markdown and pandoc for executed posts: (fragments, output files, errors)."""
     from coursenotes.markdown import PageSource, page_source
     from coursenotes.render import render_all
 
-    executed, report = execute_posts(posts, settings, progress)
-    errors = [e for e in executed.values() if isinstance(e, CoursenotesError)]
-    sources: dict[Post, PageSource] = {p: page_source(e) for p, e in executed.items() if isinstance(e, Executed)}
+    sources: dict[Post, PageSource] = {p: page_source(e) for p, e in executed.items()}
     ready = list(sources)
     rendered = render_all([(sources[p].markdown, p.source) for p in ready], settings.root, settings.options.jobs)
-    bodies, extra = {}, {}
+    bodies, extra, errors = {}, {}, list[CoursenotesError]()
     for post, result in zip(ready, rendered):
         if isinstance(result, CoursenotesError):
             errors.append(result)
             continue
         bodies[post] = result
         extra[post] = {f"{page_folder(post.url)}/{name}": data for name, data in sources[post].files.items()}
-    return bodies, extra, errors, report
+    return bodies, extra, errors
+
+
+def render_posts(
+    posts: list[Post], settings: Settings, progress: Callable[[str], None] | None = None
+) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report, dict]:
+    """Execute, lay out and render every post: (fragments, output files, errors, report, executed notebooks)."""
+    # Imported here: a build where no post's code changed never loads jupyter-cache or a kernel.
+    from coursenotes.execution import Executed, execute_posts
+
+    executed, report = execute_posts(posts, settings, progress)
+    errors = [e for e in executed.values() if isinstance(e, CoursenotesError)]
+    done = {p: e for p, e in executed.items() if isinstance(e, Executed)}
+    bodies, extra, more = lay_out(done, settings)
+    return bodies, extra, errors + more, report, done
+
+
+def reusable_outputs(posts: list[Post], session: Session) -> tuple[dict[Post, tuple], dict[Post, str]]:
+    """({post: (executed notebook, report row)} for posts whose code is as last built, {post: code key})."""
+    from coursenotes.incremental.outputs import Reused, code_key, with_outputs
+    from coursenotes.sources import to_notebook
+
+    reused, codes = {}, {}
+    for post in posts:
+        try:
+            nb = to_notebook(post)
+        except CoursenotesError:
+            continue  # the execution stage reports it
+        codes[post] = code_key(post, nb)
+        hit = session.remembered_outputs(post, codes[post])
+        if hit is not None:
+            cells, options, run = hit
+            reused[post] = (Reused(with_outputs(nb, cells), options), run)
+    return reused, codes
 
 
 def render_changed(
@@ -75,21 +102,35 @@ def render_changed(
 ) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report]:
     """render_posts for the posts that changed; the others' bodies, files and report rows from the memo."""
     from coursenotes.execution.report import Report
+    from coursenotes.incremental.outputs import outputs_of
 
     remembered = {p: hit for p in posts if (hit := session.remembered(p)) is not None}
     fresh = [p for p in posts if p not in remembered]
-    if fresh:
-        bodies, extra, errors, report = render_posts(fresh, settings, progress)
+    reused, codes = reusable_outputs(fresh, session)
+    run = [p for p in fresh if p not in reused]
+    if run:
+        bodies, extra, errors, report, done = render_posts(run, settings, progress)
     else:
-        bodies, extra, errors, report = {}, {}, [], Report(progress)
+        bodies, extra, errors, report, done = {}, {}, [], Report(progress), {}
+    if reused:
+        more_bodies, more_extra, more_errors = lay_out({p: r[0] for p, r in reused.items()}, settings)
+        bodies.update(more_bodies)
+        extra.update(more_extra)
+        errors += more_errors
+    rows = [r for _, r in reused.values() if r is not None] + [
+        hit[2] for hit in remembered.values() if hit[2] is not None
+    ]
+    for row in rows:
+        report.add(row.reused())
     runs = {r.url: r for r in report.runs}
     for post in fresh:
         if post in bodies:
             session.remember(post, (bodies[post], extra[post], runs.get(post.url)))
-    for post, (fragment, files, run) in remembered.items():
+    for post, executed in done.items():
+        if post in codes and post in bodies:
+            session.remember_outputs(post, codes[post], (outputs_of(executed.nb), executed.options, runs.get(post.url)))
+    for post, (fragment, files, _) in remembered.items():
         bodies[post], extra[post] = fragment, files
-        if run is not None:
-            report.add(run.reused())
     return {p: bodies[p] for p in posts if p in bodies}, extra, errors, report
 
 

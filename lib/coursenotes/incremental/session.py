@@ -77,6 +77,21 @@ class Session:
             return None
         return self.bodies.get(*self.body_key(post))
 
+    def outputs_key(self, post: Post, code: str, now: bool = False) -> tuple[str, str]:
+        """(memo name, key) for the post's executed outputs."""
+        rel = self.rel(post.source)
+        return f"{rel}#outputs", self.bodies.key(rel, code, self.frozen_sha(post, now))
+
+    def remembered_outputs(self, post: Post, code: str):
+        """(cells, options, run) from an earlier build of the same code and inputs, or None."""
+        if self.sources.volatile:
+            return None
+        return self.bodies.get(*self.outputs_key(post, code))
+
+    def remember_outputs(self, post: Post, code: str, value: tuple) -> None:
+        """Keep a post's executed outputs for builds after a prose edit."""
+        self.bodies.put(*self.outputs_key(post, code, now=True), value)
+
     def remember(self, post: Post, value: tuple) -> None:
         """Keep a post's body for later builds."""
         rel, key = self.body_key(post, now=True)
