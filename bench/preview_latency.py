@@ -39,7 +39,7 @@ def shown(page, text: str, timeout: float = 10.0) -> float:
                 return time.perf_counter() - start
         except Exception:  # the page is reloading: its old document is gone
             pass
-        time.sleep(0.005)
+        time.sleep(0.02)
     raise SystemExit(f"{text!r} never showed up")
 
 

@@ -117,6 +117,8 @@ def render_changed(
         bodies.update(more_bodies)
         extra.update(more_extra)
         errors += more_errors
+    # Diagrams before the memo: a reused body is kept with its SVGs inlined (inlining costs more than pandoc).
+    bodies, _ = inline_diagrams(bodies, settings.root, allow_browser=not settings.options.frozen)
     rows = [r for _, r in reused.values() if r is not None] + [
         hit[2] for hit in remembered.values() if hit[2] is not None
     ]

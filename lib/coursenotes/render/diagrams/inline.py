@@ -31,22 +31,26 @@ def sources_in(html_text: str) -> list[str]:
 
 
 def inline(fragment: Fragment, store: DiagramStore, page: str) -> Fragment:
-    """The fragment with every diagram the store has inlined; ids prefixed per page and diagram."""
-    count = 0
+    """The fragment with every diagram the store has inlined; ids prefixed per page and diagram.
+
+    The prefix comes from the diagram's key (and its repeat on the page), not its position, so a
+    diagram inlined in a later build (once drawn) gets the ids a clean build would give it."""
+    seen: dict[str, int] = {}
 
     def swap(m: re.Match) -> str:
-        nonlocal count
         source = html.unescape(m.group(1))
         drawn = store.read(source)
         if drawn is None:
             return m.group(0)  # drawn in the reader's browser instead
-        count += 1
+        key = store.key(source)[:10]
+        seen[key] = seen.get(key, 0) + 1
+        prefix = f"{page}-{key}" + (f"-{seen[key]}" if seen[key] > 1 else "")
         light, dark = compact(sanitize(drawn["light"])), compact(sanitize(drawn["dark"]))
         both = merge(light, dark, RENDER_ID)
         if both is not None:
-            svgs = ONE.format(label=LABEL, svg=namespace(both, f"{page}-d{count}"))
+            svgs = ONE.format(label=LABEL, svg=namespace(both, prefix))
         else:
-            light, dark = namespace(light, f"{page}-d{count}l"), namespace(dark, f"{page}-d{count}d")
+            light, dark = namespace(light, f"{prefix}l"), namespace(dark, f"{prefix}d")
             svgs = TWO.format(label=LABEL, light=light, dark=dark)
         return svgs + SOURCE.format(source=m.group(1))
 
