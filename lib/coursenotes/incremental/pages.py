@@ -54,7 +54,6 @@ class CachedPages(Pages):
         self.base = hashlib.sha256(repr((config, search)).encode()).hexdigest()
         self.fingerprint = Fingerprints()
         self.keys: dict[str, str] = {}  # url -> key of every page rendered or reused this build
-        self.rendered = 0
 
     def key(self, template: str, url: str, context: dict) -> str | None:
         """The page's key, or None when some of its context cannot be fingerprinted."""
@@ -72,5 +71,4 @@ class CachedPages(Pages):
                 data = self.published(page_path(url))
                 if data is not None:
                     return data
-        self.rendered += 1
         return super().render(template, url, **context)

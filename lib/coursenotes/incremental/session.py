@@ -36,6 +36,8 @@ class Session:
         self.bodies = BodyMemo(self.root, self.before.shared_key(), self.options)
         self.keys: dict[str, str] = {}
         self.kept: set[str] = set()
+        self.cached_pages: CachedPages | None = None
+        self.indexed: dict[str, str] = {}
 
     def manifest_inputs(self) -> dict:
         """Any recorded input hashes (from another output folder's entry) to spare re-hashing files."""
@@ -130,7 +132,7 @@ class Session:
         after = snapshot(self.root, self.before.files)
         inputs = {k: v for k, v in self.before.files.items() if not k.startswith("site:_frozen/")}
         inputs.update({k: v for k, v in after.files.items() if k.startswith("site:_frozen/")})
-        pages = getattr(self, "cached_pages", None)
+        pages = self.cached_pages
         entry = {
             "options": self.options,
             "inputs": inputs,
