@@ -151,7 +151,8 @@ def build(
         for row in session.entry.get("runs", []):
             report.add(PostRun(**row).reused())
         notes = list(session.entry.get("notes", []))
-        return BuildResult(newest_first(session.sources.posts()), [], out, report=report, notes=notes, up_to_date=True)
+        shown = [p for p in session.sources.posts() if options.drafts or not p.draft]
+        return BuildResult(newest_first(shown), [], out, report=report, notes=notes, up_to_date=True)
     posts, errors = discover(config.posts_dir, read=session.sources.read)
     visible = [p for p in posts if options.drafts or not p.draft]
     bodies, extra, render_errors, report = render_changed(visible, settings, session, progress)
