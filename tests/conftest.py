@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -54,3 +55,22 @@ def simple_post(
 ) -> str:
     """A minimal valid post."""
     return f'---\ntitle: "{title}"\ndate: {date}\ntags: {tags}\n{extra}---\n\n{body}\n'
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_diagram_browser():
+    """Builds in tests draw no diagrams in Chromium (slow), module fixtures' builds included; see draws_diagrams."""
+    before = os.environ.get("COURSENOTES_PRERENDER")
+    os.environ["COURSENOTES_PRERENDER"] = "0"
+    yield
+    if before is None:
+        os.environ.pop("COURSENOTES_PRERENDER", None)
+    else:
+        os.environ["COURSENOTES_PRERENDER"] = before
+
+
+@pytest.fixture(autouse=True)
+def draws_diagrams(request, monkeypatch):
+    """A test marked `draws_diagrams` builds with Chromium drawing diagrams, as a real build does."""
+    if "draws_diagrams" in request.keywords:
+        monkeypatch.delenv("COURSENOTES_PRERENDER", raising=False)

@@ -12,4 +12,5 @@ def test_repository_site_builds_frozen_without_a_kernel(tmp_path, monkeypatch):
     result = build(REPO, BuildOptions(frozen=True, out=tmp_path / "site", search=False))
     assert result.ok, [str(e) for e in result.errors]
     page = (tmp_path / "site/posts/fastai-lesson-1/index.html").read_text()
-    assert "Prediction: 7" in page and page.count('<pre class="mermaid">') == 5
+    assert "Prediction: 7" in page and page.count('<div class="diagram-svg"') == 5  # drawn, from _frozen/diagrams/
+    assert '<pre class="mermaid">' not in page and "mermaid.min.js" not in page

@@ -6,6 +6,7 @@ import argparse
 import sys
 import traceback
 from pathlib import Path
+from types import SimpleNamespace
 
 from coursenotes import __version__
 from coursenotes.quarto.commands import add_quarto_commands
@@ -73,6 +74,9 @@ def add_build(sub) -> None:
         help="show every post's code without running it (like `quarto render --no-execute`)",
     )
     p.add_argument(
+        "--no-search", dest="search", action="store_false", help="skip the pagefind search index (faster builds)"
+    )
+    p.add_argument(
         "--refresh",
         nargs="*",
         metavar="POST",
@@ -89,22 +93,39 @@ def report_errors(errors) -> None:
         print(f"error: {e}", file=sys.stderr)
 
 
+def out_folder(root: Path, out: Path | None) -> Path:
+    """Where a build of `root` writes (the CLI's --out, else _site/ beside _quarto.yml)."""
+    return Path(out).resolve() if out else Path(root).resolve() / "_site"
+
+
 def run_build(args) -> int:
     """Build the site; 0 on success, 1 when any post failed."""
-    from coursenotes.build import BuildOptions, build
+    from coursenotes.incremental import up_to_date
 
     refresh = None if args.refresh is None else tuple(args.refresh)
     progress = lambda line: print(line, file=sys.stderr, flush=True)
-    options = BuildOptions(
+    fields = dict(
         drafts=args.drafts,
         out=args.out,
         jobs=args.jobs,
         frozen=args.frozen,
         refresh=refresh,
         execute=args.execute,
+        search=args.search,
         gateway_url=args.gateway_url,
         gateway_token=args.gateway_token,
     )
+    # Checked before the settings and the pipeline are imported: an unchanged site answers at once.
+    published = up_to_date(args.root, SimpleNamespace(**fields))
+    if published is not None:
+        for note in published.get("notes", []):
+            print(f"note: {note}", file=sys.stderr)
+        print(f"built {published.get('posts', 0)} post(s) into {out_folder(args.root, args.out)} (up to date)")
+        return 0
+    from coursenotes.build import BuildOptions, build
+
+    options = BuildOptions(**fields)
+
     result = build(args.root, options, progress)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)

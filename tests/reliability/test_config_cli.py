@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coursenotes import build as build_module
+from coursenotes import markdown as markdown_module
 from coursenotes.errors import CoursenotesError, redact
 from coursenotes.settings import GatewaySettings
 
@@ -84,7 +85,7 @@ def test_unexpected_error_is_one_line_naming_the_post(project, capsys, monkeypat
     def broken(executed):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(build_module, "page_source", broken)
+    monkeypatch.setattr(markdown_module, "page_source", broken)
     result = project.refused(
         "build", message="internal error (RuntimeError: boom); run again with --debug", capsys=capsys
     )

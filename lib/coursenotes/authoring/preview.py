@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from coursenotes.errors import CoursenotesError, InternalError
 from coursenotes.settings import QUARTO_FILE, load_config
@@ -23,12 +24,17 @@ from coursenotes.sources import find_pages
 
 VERSION_PATH = "/__coursenotes/version"
 WATCHED = ("posts", QUARTO_FILE, "_extensions", "_variables.yml")  # the last feeds {{< var >}}
+STEP_MS = 30
+WAIT_SECONDS = 20  # a long poll's longest wait: well under browsers' and proxies' idle limits
 IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints", "_freeze", ".jupyter_cache"}
 RELOAD_PATH = "/__coursenotes/reload.js"
 # Injected into every HTML page the preview serves (never into the built files): a script file
-# (authoring/reload.js) that polls the build version, reloads when it changes, and shows the last
+# (authoring/reload.js) that long-polls the build version (`?since=<serial>` is answered as soon
+# as a build finishes, or after WAIT_SECONDS), reloads when it changes, and shows the last
 # build's errors in a banner. A file, not inline code, so pages keep working under the site's CSP.
-RELOAD_TAG = '<script src="%(src)s" data-version="%(version)d" data-poll="%(path)s"></script>\n'
+RELOAD_TAG = (
+    '<script src="%(src)s" data-version="%(version)d" data-serial="%(serial)d" data-poll="%(path)s"></script>\n'
+)
 RELOAD_JS = Path(__file__).with_name("reload.js")
 NO_SITE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Preview: build failed</title></head>
 <body><h1>The site has not built yet</h1><p>Fix the problems below; the page reloads when the build succeeds.</p>
@@ -41,6 +47,22 @@ class PreviewState:
 
     version: int = 0
     errors: list[str] = field(default_factory=list)
+    serial: int = 0  # bumped when any build finishes, good or not: what waiting pages wait for
+    changed: threading.Condition = field(default_factory=threading.Condition, repr=False, compare=False)
+
+    def finished(self, errors: list[str]) -> None:
+        """Record a build's outcome and wake every waiting page."""
+        with self.changed:
+            self.errors = errors
+            self.version += 0 if errors else 1
+            self.serial += 1
+            self.changed.notify_all()
+
+    def wait(self, since: int) -> dict:
+        """The state once a build after `since` finished (or WAIT_SECONDS passed)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.serial != since, timeout=WAIT_SECONDS)
+            return {"version": self.version, "errors": self.errors, "serial": self.serial}
 
 
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
@@ -68,7 +90,8 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def reload_tag(self) -> str:
         """The reload script's tag for this build version."""
-        return RELOAD_TAG % {"src": RELOAD_PATH, "version": self.state.version, "path": VERSION_PATH}
+        values = {"src": RELOAD_PATH, "version": self.state.version, "serial": self.state.serial}
+        return RELOAD_TAG % {**values, "path": VERSION_PATH}
 
     def html_page(self, path: Path, status: int = 200) -> None:
         """An HTML file with the reload script before </body>."""
@@ -86,8 +109,11 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if route == RELOAD_PATH:
             return self.send_bytes(200, RELOAD_JS.read_bytes(), "text/javascript; charset=utf-8")
         if route == VERSION_PATH:
-            body = json.dumps({"version": self.state.version, "errors": self.state.errors}).encode()
-            return self.send_bytes(200, body, "application/json")
+            since = parse_qs(urlsplit(self.path).query).get("since")
+            state = {"version": self.state.version, "errors": self.state.errors}
+            if since and since[0].lstrip("-").isdigit():
+                state = self.state.wait(int(since[0]))
+            return self.send_bytes(200, json.dumps(state).encode(), "application/json")
         site = Path(self.directory)
         if not site.is_dir():
             page = NO_SITE % html.escape("\n".join(self.state.errors) or "building...")
@@ -177,10 +203,9 @@ class Previewer:
             for line in errors:
                 self.say(f"error: {line}")
             self.say(f"build failed ({took}){why}; still serving the last good build")
-            self.state.errors = errors
+            self.state.finished(errors)
             return False
-        self.state.errors = []
-        self.state.version += 1
+        self.state.finished([])
         self.say(f"built {len(result.posts) if result else 0} post(s) in {took}{why}")
         return True
 
@@ -232,7 +257,11 @@ def preview(
         say(f"previewing (drafts included) at {url}  Ctrl-C stops")
         if ready:
             ready(url)
-        for changes in watchfiles.watch(*paths, watch_filter=relevant, stop_event=stop, raise_interrupt=True):
+        # step: how long the folder must be quiet before a save is built (watchfiles' default, 50 ms, waits
+        # out an editor's write-rename-chmod; 1600 ms debounce only caps a burst of saves).
+        for changes in watchfiles.watch(
+            *paths, watch_filter=relevant, stop_event=stop, raise_interrupt=True, step=STEP_MS
+        ):
             previewer.build_aside(f" after {changed(changes, root)} changed")
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass  # Ctrl-C; nbclient turns it into CancelledError mid-cell

@@ -1,9 +1,9 @@
-// coursenotes preview: poll the build version, reload the page when it changes, and show the
+// coursenotes preview: long-poll the build version, reload the page when it changes, and show the
 // last build's errors in a banner. Served by the preview only; never part of a built site.
 (function () {
   'use strict';
   var me = document.currentScript;
-  var seen = Number(me.dataset.version);
+  var seen = Number(me.dataset.version), serial = Number(me.dataset.serial);
   var path = me.dataset.poll;
   function banner(errors) {
     var box = document.getElementById('coursenotes-preview-errors');
@@ -17,11 +17,12 @@
     }
     box.textContent = 'Build failed; this is the last good build.\n' + errors.join('\n');
   }
+  // The server answers as soon as a build after `serial` finishes: a saved edit shows once it is built.
   function poll() {
-    fetch(path, {cache: 'no-store'}).then(function (r) { return r.json(); }).then(function (state) {
+    fetch(path + '?since=' + serial, {cache: 'no-store'}).then(function (r) { return r.json(); }).then(function (state) {
       if (state.version !== seen) { window.location.reload(); return; }
-      banner(state.errors); setTimeout(poll, 500);
-    }, function () { setTimeout(poll, 2000); });
+      banner(state.errors); serial = state.serial; poll();
+    }, function () { setTimeout(poll, 1000); });
   }
-  setTimeout(poll, 500);
+  poll();
 })();

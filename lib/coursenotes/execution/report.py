@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from coursenotes.execution.outcome import STATUSES
 
@@ -28,6 +28,10 @@ class PostRun:
     def ran_on(self) -> str | None:
         """The gateway host the code ran on, `local`, or None when no run is known."""
         return where(self.environment or {})
+
+    def reused(self) -> PostRun:
+        """This run as a later build that reuses its outputs reports it: executed outputs are cached by then."""
+        return replace(self, status="cached" if self.status == "executed" else self.status, seconds=0.0)
 
     def as_json(self) -> dict:
         """The post's row in report.json, versions and device flattened."""

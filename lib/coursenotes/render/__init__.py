@@ -4,9 +4,10 @@ Also what pandoc renders besides post bodies: front-matter titles as inline Mark
 per-post pandoc options from front matter (pandoc_meta.py), and the filters' warnings as
 `path:line` lines (warnings.py).
 Public names: Fragment, render_all, render_markdown, pandoc_path, PandocMeta, post_pandoc_meta,
-with_display, as_warnings.
+with_display, as_warnings, inline_diagrams (diagrams/: mermaid drawn at build time).
 """
 
+from coursenotes.render.diagrams import inline_diagrams
 from coursenotes.render.display import with_display
 from coursenotes.render.pandoc import Fragment, pandoc_path, render_all, render_markdown
 from coursenotes.render.pandoc_meta import PandocMeta, post_pandoc_meta
@@ -16,6 +17,7 @@ __all__ = [
     "Fragment",
     "PandocMeta",
     "as_warnings",
+    "inline_diagrams",
     "pandoc_path",
     "post_pandoc_meta",
     "render_all",

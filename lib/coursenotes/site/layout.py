@@ -168,9 +168,10 @@ def site_files(
     extra: dict,
     search: bool = False,
     site_pages: list | None = None,
+    pages: Pages | None = None,
 ) -> dict[str, bytes | Path]:
-    """Every file of the site, keyed by its path under the output folder."""
-    pages, tags, site_pages = Pages(config, search), tags_of(posts), site_pages or []
+    """Every file of the site, keyed by its path under the output folder (`pages` may reuse unchanged pages)."""
+    pages, tags, site_pages = pages or Pages(config, search), tags_of(posts), site_pages or []
     bodies = linked_bodies([*posts, *site_pages], bodies)
     published = published_files(config.root, [*posts, *site_pages], bodies, extra)
     images = {p: post_image(p, bodies[p].html, published) for p in posts}

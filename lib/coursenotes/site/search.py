@@ -33,16 +33,18 @@ def available() -> bool:
     return pagefind_binary() is not None
 
 
-def index(site: Path) -> None:
-    """Write the search bundle into `site/pagefind/`; only pages with `data-pagefind-body` (posts) are indexed."""
+def index(site: Path, into: Path | None = None) -> None:
+    """Write the search bundle into `site/pagefind/` (or `into`); only pages with `data-pagefind-body` (posts)
+    are indexed."""
     binary = pagefind_binary()
     if binary is None:
         raise SearchError(MISSING)
-    args = [binary, "--site", str(site), "--output-subdir", BUNDLE, "--quiet"]
+    output = ["--output-path", str(into)] if into else ["--output-subdir", BUNDLE]
+    args = [binary, "--site", str(site), *output, "--quiet"]
     try:
         proc = subprocess.run(args, capture_output=True, timeout=300)
     except subprocess.TimeoutExpired:
         raise SearchError("pagefind took over 300 s", site) from None
-    if proc.returncode != 0 or not (site / BUNDLE / "pagefind.js").is_file():
+    if proc.returncode != 0 or not ((into or site / BUNDLE) / "pagefind.js").is_file():
         lines = (proc.stderr or proc.stdout).decode(errors="replace").strip().splitlines()
         raise SearchError(f"pagefind failed: {lines[-1] if lines else f'exit {proc.returncode}'}", site)

@@ -6,18 +6,22 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from coursenotes.errors import OutputFolderError
 from coursenotes.site.outdir import MARKER, MARKER_TEXT
 
 
-def write_tree(files: dict[str, bytes | Path], into: Path) -> None:
-    """Write each site path (bytes, or a file to copy) under `into`."""
+def write_tree(
+    files: dict[str, bytes | Path], into: Path, reuse: Collection[str] = (), old: Path | None = None
+) -> None:
+    """Write each site path (bytes, or a file to copy) under `into`; paths in `reuse` are hard-linked from `old`."""
     for rel, content in sorted(files.items()):
         dest = into / rel.lstrip("/")
         dest.parent.mkdir(parents=True, exist_ok=True)
+        if old is not None and rel in reuse and link(old / rel.lstrip("/"), dest):
+            continue
         if isinstance(content, Path):
             shutil.copyfile(content, dest)
         else:
@@ -48,8 +52,25 @@ def remove_leftovers(out: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def publish(files: dict[str, bytes | Path], out: Path, finish: Callable[[Path], None] | None = None) -> None:
-    """Replace `out` with exactly `files` (plus what `finish` adds to the staged tree: a search index), atomically."""
+def link(src: Path, dest: Path) -> bool:
+    """Hard-link an unchanged file of the published site into the staged one; False where links fail."""
+    # Safe because no file of a published tree is ever written again: changed files are new files.
+    try:
+        os.link(src, dest)
+    except OSError:
+        return False
+    return True
+
+
+def publish(
+    files: dict[str, bytes | Path],
+    out: Path,
+    finish: Callable[[Path], None] | None = None,
+    reuse: Collection[str] = (),
+) -> None:
+    """Replace `out` with exactly `files` (plus what `finish` adds to the staged tree: a search index), atomically.
+
+    Paths in `reuse` hold what `out` already has: they are hard-linked from it instead of written."""
     out = out.resolve()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -59,7 +80,7 @@ def publish(files: dict[str, bytes | Path], out: Path, finish: Callable[[Path], 
     except OSError as e:
         raise OutputFolderError(f"cannot write the site here: {e.strerror}; pick another --out", out) from None
     try:
-        write_tree(files, staging)
+        write_tree(files, staging, reuse, out if reuse and out.is_dir() else None)
         (staging / MARKER).write_bytes(MARKER_TEXT)
         if finish:
             finish(staging)  # before the swap: a failure here leaves the old site in place

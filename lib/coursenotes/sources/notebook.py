@@ -38,7 +38,9 @@ def code_cell(code: str, line: int | None, post: Post) -> nbformat.NotebookNode:
     """A code cell carrying its options and source line in metadata."""
     opts, code = parse_cell_options(code, (post.source, line))
     meta = cell_metadata(opts, line)
-    return nbformat.v4.new_code_cell(code, metadata=meta)
+    cell: dict = {"cell_type": "code", "id": "", "metadata": meta, "source": code, "outputs": []}
+    cell["execution_count"] = None
+    return nbformat.from_dict(cell)
 
 
 def diagram_fence(opts: dict) -> str:
@@ -57,7 +59,8 @@ def markdown_notebook(post: Post) -> nbformat.NotebookNode:
 
     def flush():
         if "".join(text).strip():
-            cells.append(nbformat.v4.new_markdown_cell("\n".join(text).strip("\n")))
+            source = "\n".join(text).strip("\n")
+            cells.append(nbformat.from_dict({"cell_type": "markdown", "id": "", "metadata": {}, "source": source}))
         text.clear()
 
     for piece in fence_blocks(post.raw.body):
@@ -75,7 +78,10 @@ def markdown_notebook(post: Post) -> nbformat.NotebookNode:
             fence = ticks_for("\n".join(lines))
             text.extend([fence + info, *lines, fence])
     flush()
-    return nbformat.v4.new_notebook(cells=cells, metadata={})
+    for i, cell in enumerate(cells):
+        cell.id = f"cell-{i}"
+    # from_dict, not nbformat.v4.new_*: their schema validation cost more than the whole post (jsonschema start-up).
+    return nbformat.from_dict({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells})
 
 
 def ipynb_notebook(post: Post) -> nbformat.NotebookNode:

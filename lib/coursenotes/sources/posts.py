@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,13 +189,17 @@ def check_unique(posts: list[Post], urls: str = "slug") -> list[CoursenotesError
     return errors
 
 
-def discover(posts_dir: Path, urls: str = "slug") -> tuple[list[Post], list[CoursenotesError]]:
-    """Every post that reads cleanly, and every problem found: one bad post never hides the others."""
+def discover(
+    posts_dir: Path, urls: str = "slug", read: Callable[..., Post] | None = None
+) -> tuple[list[Post], list[CoursenotesError]]:
+    """Every post that reads cleanly, and every problem found: one bad post never hides the others.
+
+    `read` replaces read_post (an incremental build passes one that remembers unchanged files)."""
     posts, errors = [], []
     for path in find_sources(posts_dir):
         try:
             check_inside(path, posts_dir.parent)
-            posts.append(read_post(path, posts_dir, urls))
+            posts.append((read or read_post)(path, posts_dir, urls))
         except CoursenotesError as e:
             errors.append(e)
         except Exception as e:  # a bug on this file: name it and read the others

@@ -1,0 +1,110 @@
+"""Per-post memos: a source file's Post (by stat), and a post's rendered body (by content and inputs)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+from coursenotes.incremental.manifest import FOLDER
+
+SOURCES = "sources.pickle"
+BODIES = "posts"
+VOLATILE_DATES = ("today", "now")  # a post dated by the clock is never the same twice
+
+
+def sha(*parts: str) -> str:
+    """sha256 of the parts, separated so that ('ab', 'c') and ('a', 'bc') differ."""
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def is_volatile(post) -> bool:
+    """True for a post whose front matter dates it by the clock (`date: today` / `now`)."""
+    return str(post.meta.get("date", "")).strip() in VOLATILE_DATES
+
+
+class SourceMemo:
+    """Post values from the last build, reused while a file's size and mtime are unchanged."""
+
+    def __init__(self, root: Path, read: Callable[..., object], shared: str = ""):
+        self.path, self.read_post, self.shared = Path(root) / FOLDER / SOURCES, read, shared
+        self.known: dict[str, tuple] = {}
+        self.used: dict[str, tuple] = {}
+        self.volatile = False
+        try:
+            with open(self.path, "rb") as f:
+                stored_shared, known = pickle.load(f)
+            # A Post also depends on _metadata.yml, _variables.yml, included files, the config and this
+            # package: any change there (the shared inputs) means every post is read again.
+            self.known = known if stored_shared == shared else {}
+        except Exception:  # a missing, old or corrupt memo only costs a full read
+            self.known = {}
+
+    def read(self, path: Path, *args):
+        """The Post for `path`: remembered when the file is unchanged, else read (errors propagate)."""
+        st = os.stat(path)
+        stamp = (st.st_size, st.st_mtime_ns)
+        hit = self.known.get(str(path))
+        post = hit[1] if hit and hit[0] == stamp else self.read_post(path, *args)
+        if is_volatile(post):
+            self.volatile = True
+        else:
+            self.used[str(path)] = (stamp, post)
+        return post
+
+    def posts(self) -> list:
+        """Every remembered Post (what a no-op build reports as published)."""
+        return [post for _, post in self.known.values()]
+
+    def save(self) -> None:
+        """Keep this build's posts; files that are gone are forgotten."""
+        if self.used == self.known:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump((self.shared, self.used), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+class BodyMemo:
+    """A post's rendered body, output files and execution record, keyed by everything they come from."""
+
+    def __init__(self, root: Path, shared: str, options: str):
+        self.folder, self.shared, self.options = Path(root) / FOLDER / BODIES, shared, options
+
+    def file(self, rel: str) -> Path:
+        """One post's memo file (one per post and set of options, overwritten as it changes)."""
+        return self.folder / f"{sha(rel, self.options)[:24]}.pickle"
+
+    def key(self, rel: str, source_sha: str, frozen_sha: str) -> str:
+        """Source content, its frozen entry, and every shared input (config, filters, package, environment)."""
+        return sha(self.shared, self.options, rel, source_sha, frozen_sha)
+
+    def get(self, rel: str, key: str):
+        """(fragment, files, run) remembered under `key`, or None."""
+        if not self.options:
+            return None  # --refresh: run what was asked
+        try:
+            with open(self.file(rel), "rb") as f:
+                stored_key, value = pickle.load(f)
+        except Exception:
+            return None
+        return value if stored_key == key else None
+
+    def put(self, rel: str, key: str, value: tuple) -> None:
+        """Remember one post's result; a failed write only costs speed."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.file(rel)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass

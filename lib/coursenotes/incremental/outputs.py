@@ -1,0 +1,49 @@
+"""A post's executed outputs, reused after an edit that left its code alone: no cache lookup, no kernel.
+
+A prose edit changes a post's body key, but not what its code printed. The outputs (and the
+execute options and report row that came with them) are kept under a key made of the post's
+code cells and their options, its front matter (kernel, `execute:`), its frozen entry and the
+shared inputs; while that key holds, the execution stage (jupyter-cache, the kernel's
+fingerprint, nbclient) is not even imported.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+
+import nbformat
+
+from coursenotes.sources import Post, cell_options, code_cells
+
+
+@dataclass(frozen=True)
+class Reused:
+    """An executed post as the markdown stage reads it (what execution.Executed holds)."""
+
+    nb: nbformat.NotebookNode
+    options: dict
+    status: str = "cached"
+
+
+def code_key(post: Post, nb) -> str:
+    """Everything the outputs depend on inside the post: code, cell options, front matter (not prose, not lines)."""
+    cells = [[cell.source, cell_options(cell)] for cell in code_cells(nb)]
+    text = json.dumps([post.kind, sorted(post.meta.items(), key=str), cells], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def outputs_of(nb) -> list[dict]:
+    """Each code cell's outputs and execution count, in order."""
+    return [{"execution_count": c.get("execution_count"), "outputs": c.get("outputs", [])} for c in code_cells(nb)]
+
+
+def with_outputs(nb, cells: list[dict]) -> nbformat.NotebookNode:
+    """A copy of the post's notebook with stored outputs put back into its code cells, by position."""
+    nb = copy.deepcopy(nb)
+    for cell, done in zip(code_cells(nb), cells):
+        cell.outputs = [nbformat.from_dict(o) for o in done.get("outputs", [])]
+        cell.execution_count = done.get("execution_count")
+    return nb

@@ -1,0 +1,73 @@
+"""Pages rendered only when what they show changed: each render is keyed by its template, URL and context."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+
+from coursenotes.site import Pages, Tag
+from coursenotes.sources import Post
+from coursenotes.urls import page_path
+
+PLAIN = (str, int, float, bool, type(None), dt.datetime, dt.date)
+
+
+class Fingerprints:
+    """Stable text for template contexts; None for a value it cannot vouch for (that page is always rendered)."""
+
+    def __init__(self) -> None:
+        self.posts: dict[int, str] = {}
+
+    def post(self, post: Post) -> str:
+        """Everything a template can read from a post (its raw source aside: templates never see it)."""
+        if id(post) not in self.posts:
+            fields = (post.source, post.slug, post.title, post.date, post.description, post.tags, post.draft)
+            more = (post.time_to_read, post.author, post.image, post.url, sorted(post.meta.items(), key=str))
+            self.posts[id(post)] = repr(fields + more)
+        return self.posts[id(post)]
+
+    def __call__(self, value) -> str | None:
+        """The value as text that changes whenever what a template can see of it changes."""
+        if isinstance(value, PLAIN):
+            return repr(value)
+        if isinstance(value, Post):
+            return self.post(value)
+        if isinstance(value, Tag):
+            inner = self([value.name, value.slug, list(value.posts)])
+            return None if inner is None else f"Tag{inner}"
+        if isinstance(value, (list, tuple)):
+            parts = [self(v) for v in value]
+            return None if None in parts else f"[{','.join(parts)}]"  # type: ignore[arg-type]
+        if isinstance(value, dict):
+            return self(sorted(value.items(), key=lambda kv: str(kv[0])))
+        return None
+
+
+class CachedPages(Pages):
+    """Pages that hands back the published file when a page's key matches the one it was last built from."""
+
+    def __init__(self, config, search: bool, known: dict[str, str], published: Callable[[str], bytes | None]):
+        super().__init__(config, search)
+        self.known, self.published = known, published
+        self.base = hashlib.sha256(repr((config, search)).encode()).hexdigest()
+        self.fingerprint = Fingerprints()
+        self.keys: dict[str, str] = {}  # url -> key of every page rendered or reused this build
+
+    def key(self, template: str, url: str, context: dict) -> str | None:
+        """The page's key, or None when some of its context cannot be fingerprinted."""
+        text = self.fingerprint(sorted(context.items()))
+        if text is None:
+            return None
+        return hashlib.sha256(f"{self.base}\0{template}\0{url}\0{text}".encode()).hexdigest()
+
+    def render(self, template: str, url: str, **context) -> bytes:
+        """The published page when its key is unchanged and its file intact, else a fresh render."""
+        key = self.key(template, url, context)
+        if key is not None:
+            self.keys[url] = key
+            if self.known.get(url) == key:
+                data = self.published(page_path(url))
+                if data is not None:
+                    return data
+        return super().render(template, url, **context)

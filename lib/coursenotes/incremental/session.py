@@ -1,0 +1,152 @@
+"""One build's incremental state: the manifest entry, the inputs now, and the memos built on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coursenotes.incremental.inputs import Snapshot, digest, snapshot
+from coursenotes.incremental.manifest import Manifest, options_key, out_identity
+from coursenotes.incremental.memo import BodyMemo, SourceMemo
+from coursenotes.incremental.pages import CachedPages
+from coursenotes.incremental.publish import (
+    content_key,
+    indexed_pages,
+    intact,
+    record_bundle,
+    record_files,
+    reusable,
+    reuse_search,
+)
+from coursenotes.incremental.update import worth_it
+from coursenotes.sources import Post, read_post
+
+
+class Session:
+    """What the last build into `out` left, and what this one reuses and records."""
+
+    def __init__(self, root: Path, out: Path, options):
+        self.root, self.out = Path(root), Path(out)
+        self.manifest = Manifest(self.root)
+        self.entry = self.manifest.entry(self.out)
+        self.options = options_key(options)
+        if not self.options or self.entry.get("options") != self.options or out_identity(out) != self.entry.get("out"):
+            self.entry = {}  # nothing published can be trusted to match: write every file
+        self.before = snapshot(self.root, self.entry.get("inputs") or self.manifest_inputs())
+        self.sources = SourceMemo(self.root, read_post, self.before.shared_key())
+        self.bodies = BodyMemo(self.root, self.before.shared_key(), self.options)
+        self.keys: dict[str, str] = {}
+        self.kept: set[str] = set()
+        self.cached_pages: CachedPages | None = None
+        self.indexed: dict[str, str] = {}
+
+    def manifest_inputs(self) -> dict:
+        """Any recorded input hashes (from another output folder's entry) to spare re-hashing files."""
+        for entry in self.manifest.data["outs"].values():
+            if isinstance(entry, dict) and entry.get("inputs"):
+                return entry["inputs"]
+        return {}
+
+    def unchanged(self) -> bool:
+        """True when the last build into `out` had exactly these inputs and options."""
+        entry = self.entry
+        if not entry or entry.get("volatile"):
+            return False
+        return self.before.same_content(Snapshot(entry.get("inputs", {}), entry.get("environment", "")))
+
+    def rel(self, path: Path) -> str:
+        """A path under the site root, as the snapshot names it."""
+        try:
+            return "site:" + path.relative_to(self.root).as_posix()  # posts are found under the resolved root
+        except ValueError:
+            return "site:" + path.resolve().relative_to(self.root).as_posix()
+
+    def frozen_sha(self, post: Post, now: bool) -> str:
+        """The post's frozen entry's hash: as it was before the build, or as it is now."""
+        path = self.root / "_frozen" / f"{post.slug}.json"
+        if not now:
+            return self.before.sha(self.rel(path))
+        return digest(path) if path.is_file() else ""
+
+    def body_key(self, post: Post, now: bool = False) -> tuple[str, str]:
+        """(post file, memo key) for the post's rendered body."""
+        rel = self.rel(post.source)
+        source = self.before.sha(rel) or digest(post.source)
+        return rel, self.bodies.key(rel, source, self.frozen_sha(post, now))
+
+    def remembered(self, post: Post):
+        """(fragment, files, run) from an earlier build of exactly this post and inputs, or None."""
+        if self.sources.volatile:
+            return None
+        return self.bodies.get(*self.body_key(post))
+
+    def outputs_key(self, post: Post, code: str, now: bool = False) -> tuple[str, str]:
+        """(memo name, key) for the post's executed outputs."""
+        rel = self.rel(post.source)
+        return f"{rel}#outputs", self.bodies.key(rel, code, self.frozen_sha(post, now))
+
+    def remembered_outputs(self, post: Post, code: str):
+        """(cells, options, run) from an earlier build of the same code and inputs, or None."""
+        if self.sources.volatile:
+            return None
+        return self.bodies.get(*self.outputs_key(post, code))
+
+    def remember_outputs(self, post: Post, code: str, value: tuple) -> None:
+        """Keep a post's executed outputs for builds after a prose edit."""
+        self.bodies.put(*self.outputs_key(post, code, now=True), value)
+
+    def remember(self, post: Post, value: tuple) -> None:
+        """Keep a post's body for later builds."""
+        rel, key = self.body_key(post, now=True)
+        self.bodies.put(rel, key, value)
+
+    def pages(self, config, search: bool) -> CachedPages:
+        """Page renderer that reuses a published page whose key is unchanged."""
+        recorded = self.entry.get("files", {})
+
+        def published(rel: str) -> bytes | None:
+            if rel not in recorded or not intact(self.out, rel, recorded[rel]):
+                return None
+            try:
+                return (self.out / rel).read_bytes()
+            except OSError:
+                return None
+
+        self.cached_pages = CachedPages(config, search, self.entry.get("pages", {}), published)
+        return self.cached_pages
+
+    def reuse(self, files: dict[str, bytes | Path], search: bool) -> tuple[set[str], bool]:
+        """(files to hard-link from the published site, whether pagefind must run); may add the bundle to `files`."""
+        self.keys = {rel: content_key(data) for rel, data in files.items()}
+        self.indexed = indexed_pages(files) if search else {}
+        linked = reusable(files, self.keys, self.out, self.entry)
+        bundle = reuse_search(files, self.indexed, self.out, self.entry) if search else set()
+        self.kept = linked
+        return linked | bundle, search and not bundle
+
+    def in_place(self, files: dict, unchanged: set[str]) -> bool:
+        """True when the published site can be updated file by file (see update.py)."""
+        return bool(self.entry) and worth_it(len(files) - len(unchanged), len(files))
+
+    def record(self, posts: int, search: bool, runs: list[dict], notes: list[str], warnings: list[str]) -> None:
+        """Save what was published, for the next build's no-op check and reuse."""
+        after = snapshot(self.root, self.before.files)
+        inputs = {k: v for k, v in self.before.files.items() if not k.startswith("site:_frozen/")}
+        inputs.update({k: v for k, v in after.files.items() if k.startswith("site:_frozen/")})
+        pages = self.cached_pages
+        entry = {
+            "options": self.options,
+            "inputs": inputs,
+            "environment": self.before.environment,
+            "posts": posts,
+            "runs": runs,
+            "notes": notes,  # said again by a no-op build: they still hold
+            "warnings": warnings,
+            "volatile": self.sources.volatile,
+            "out": out_identity(self.out),
+            "files": record_files(self.out, self.keys, self.entry.get("files", {}), self.kept),
+            "pages": pages.keys if pages else {},
+            "indexed": self.indexed if search else None,
+            "bundle": record_bundle(self.out) if search else None,
+        }
+        self.sources.save()
+        self.manifest.record(self.out, entry)
