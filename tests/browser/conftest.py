@@ -21,18 +21,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from coursenotes.render.diagrams.browser import ARGS, CHROMIUM  # the build's own Chromium and flags
+
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 LOCAL_HOSTS = ("127.0.0.1",)
 
 
