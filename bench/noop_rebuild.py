@@ -21,8 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "lib"))
 
-from coursenotes.execution.kernels import local as execute  # noqa: E402
 from coursenotes.build import build  # noqa: E402
+from coursenotes.execution.kernels import local as execute  # noqa: E402
 
 LIMIT = 1.0
 
