@@ -10,25 +10,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from tests.gateway_process import GatewayProcess, free_port
 
 REPO = Path(__file__).resolve().parents[1]
 EG_PYTHON = Path(os.environ.get("COURSENOTES_EG_PYTHON", REPO / ".venv-eg/bin/python"))
 TOKEN = "eg-token-71c2"
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def missing() -> str | None:
@@ -64,12 +55,16 @@ def hiding_unavailable() -> str | None:
     return unshare_prefix()[1] or None
 
 
-class EnterpriseGateway:
+class EnterpriseGateway(GatewayProcess):
     """`python -m enterprise_gateway` on 127.0.0.1 with a token, in its own process group.
 
     `hide` is a folder the gateway and its kernels must not see: they run in a private mount
     namespace with an empty tmpfs mounted over it. Their temp folder is `self.tmp`, so a test can
     check that nothing is left behind on the gateway's side."""
+
+    NAME = "Enterprise Gateway"
+    READY_SECONDS = 60.0
+    STOP_SECONDS = 15.0
 
     def __init__(self, workdir: Path, token: str = TOKEN, hide: Path | None = None, unauthorized: str = "nobody"):
         self.port, self.token, self.workdir = free_port(), token, workdir
@@ -101,49 +96,8 @@ class EnterpriseGateway:
         env.update(
             JUPYTER_PATH=str(workdir / "jupyter"), JUPYTER_RUNTIME_DIR=str(workdir / "runtime"), TMPDIR=str(self.tmp)
         )
-        self.log_path = workdir / "eg.log"
-        self.log = open(self.log_path, "wb")  # noqa: SIM115 - open while the gateway runs, closed in stop()
-        self.proc = subprocess.Popen(
-            cmd, cwd=workdir, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True, env=env
-        )
-        self.wait_ready()
-
-    def get(self, path: str):
-        req = urllib.request.Request(self.url + path, headers={"Authorization": f"token {self.token}"})
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with opener.open(req, timeout=2) as r:
-            return json.loads(r.read())
-
-    def wait_ready(self, seconds: float = 60) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError(self.log_path.read_text())
-            try:
-                self.get("/api/kernelspecs")
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("Enterprise Gateway did not answer in time:\n" + self.log_path.read_text())
-
-    def kernels(self) -> list:
-        return self.get("/api/kernels")
+        self.start(cmd, workdir, env, workdir / "eg.log")
 
     def leftovers(self) -> list[str]:
         """What is left in the kernels' temp folder (ipykernel's own files aside)."""
         return sorted(p.relative_to(self.tmp).as_posix() for p in self.tmp.rglob("*") if "coursenotes" in p.as_posix())
-
-    def stop(self, sig=signal.SIGTERM) -> None:
-        """Stop the gateway (SIGTERM lets it shut its kernels down; SIGKILL is a crash) and wait for it."""
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-        self.log.close()

@@ -6,7 +6,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from tests.gateway_process import GatewayProcess, free_port
 
 from coursenotes.build import BuildOptions, build
 from coursenotes.cli import main
@@ -30,73 +30,26 @@ TOKEN = "test-token-3f9a"
 NO_SEARCH = {"search": False} if "search" in BuildOptions.__dataclass_fields__ else {}
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class KernelGateway:
+class KernelGateway(GatewayProcess):
     """`jupyter kernelgateway` on 127.0.0.1 with a token, started in its own process group."""
+
+    NAME = "the kernel gateway"
 
     def __init__(self, cwd: Path, token: str = TOKEN):
         self.port, self.token, self.cwd = free_port(), token, cwd
         self.url = f"http://127.0.0.1:{self.port}"
         cwd.mkdir(parents=True, exist_ok=True)
-        self.log = open(cwd / "gateway.log", "wb")  # noqa: SIM115 - open while the gateway runs, closed in stop()
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kernel_gateway",
-                "--KernelGatewayApp.ip=127.0.0.1",
-                f"--KernelGatewayApp.port={self.port}",
-                f"--KernelGatewayApp.auth_token={token}",
-                "--JupyterWebsocketPersonality.list_kernels=True",
-            ],
-            cwd=cwd,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env={k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_GATEWAY", "KG_"))},
-        )
-        self.wait_ready()
-
-    def get(self, path: str):
-        req = urllib.request.Request(self.url + path, headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=2) as r:
-            return json.loads(r.read())
-
-    def wait_ready(self, seconds: float = 30) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError((self.cwd / "gateway.log").read_text())
-            try:
-                self.get("/api/kernelspecs")
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("the kernel gateway did not answer in time")
-
-    def kernels(self) -> list:
-        return self.get("/api/kernels")
-
-    def stop(self, sig=signal.SIGTERM) -> None:
-        """Stop the gateway (SIGTERM lets it shut its kernels down; SIGKILL is a crash) and wait for it."""
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-        self.log.close()
+        cmd = [
+            sys.executable,
+            "-m",
+            "kernel_gateway",
+            "--KernelGatewayApp.ip=127.0.0.1",
+            f"--KernelGatewayApp.port={self.port}",
+            f"--KernelGatewayApp.auth_token={token}",
+            "--JupyterWebsocketPersonality.list_kernels=True",
+        ]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_GATEWAY", "KG_"))}
+        self.start(cmd, cwd, env, cwd / "gateway.log")
 
     @property
     def settings(self) -> GatewaySettings:
