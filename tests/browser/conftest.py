@@ -17,6 +17,7 @@ import http.server
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -28,16 +29,30 @@ LOCAL_HOSTS = ("127.0.0.1",)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """A static file handler that does not log every request to stderr."""
+    """A static file handler that does not log every request to stderr, and sends `headers` with each response."""
+
+    headers_sent: ClassVar[dict[str, str]] = {}
+
+    def end_headers(self):
+        for name, value in self.headers_sent.items():
+            self.send_header(name, value)
+        super().end_headers()
 
     def log_message(self, format, *args):
         pass
 
 
+def site_headers(site: Path) -> dict[str, str]:
+    """The headers the build's `_headers` gives every path (`/*`), as Netlify would send them."""
+    lines = (site / "_headers").read_text().splitlines()
+    return dict(line.strip().split(": ", 1) for line in lines[1:] if line.startswith("  "))
+
+
 @contextlib.contextmanager
-def serve(folder: Path):
-    """Serve `folder` on 127.0.0.1 at a free port; yields the base URL (ending in /)."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
+def serve(folder: Path, headers: dict[str, str] | None = None):
+    """Serve `folder` on 127.0.0.1 at a free port, sending `headers` too; yields the base URL (ending in /)."""
+    quiet = type("Handler", (QuietHandler,), {"headers_sent": dict(headers or {})})
+    handler = functools.partial(quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -6,15 +6,9 @@ No network: the frame's request is aborted, which is not a policy violation; a v
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import threading
-from pathlib import Path
-
 import pytest
 from tests.blogtools import BLOGS, empty_site
-from tests.browser.conftest import QuietHandler
+from tests.browser.conftest import serve, site_headers
 
 from coursenotes.build import BuildOptions, build
 from coursenotes.importing import import_blog
@@ -37,33 +31,6 @@ The lecture, embedded as the course site does:
 """
 
 
-def netlify_headers(site: Path) -> dict[str, str]:
-    """The headers `_headers` gives every path (`/*`), as Netlify would send them."""
-    lines = (site / "_headers").read_text().splitlines()
-    return dict(line.strip().split(": ", 1) for line in lines[1:] if line.startswith("  "))
-
-
-@contextlib.contextmanager
-def serve_with_headers(folder: Path, headers: dict[str, str]):
-    """Serve `folder` on 127.0.0.1 sending `headers` with every response; yields the base URL."""
-
-    class Handler(QuietHandler):
-        def end_headers(self):
-            for name, value in headers.items():
-                self.send_header(name, value)
-            super().end_headers()
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
 def test_imported_posts_and_a_youtube_embed_break_no_policy(tmp_path, visit):
     root = empty_site(tmp_path / "site")
     import_blog(BLOGS / "fastpages", root)
@@ -71,12 +38,12 @@ def test_imported_posts_and_a_youtube_embed_break_no_policy(tmp_path, visit):
     result = build(root, BuildOptions(execute=False, search=False))
     assert result.ok, [str(e) for e in result.errors]
     site = root / "_site"
-    headers = netlify_headers(site)
+    headers = site_headers(site)
     assert "frame-src https://www.youtube.com;" in headers["Content-Security-Policy"]
     # Chromium upgrades http: requests under upgrade-insecure-requests; Netlify serves https, this test http.
     headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace("; upgrade-insecure-requests", "")
     pages = ["", "posts/video/", "posts/lesson-one/", "posts/markdown-post/", "tags/", "archive/"]
-    with serve_with_headers(site, headers) as base:
+    with serve(site, headers) as base:
         seen_frame, requests = False, []
         for path in pages:
             v = visit()

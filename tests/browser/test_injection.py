@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
+from tests.browser.conftest import serve, site_headers
 from tests.conftest import simple_post
 
 from coursenotes.build import build
@@ -18,36 +16,12 @@ pytestmark = pytest.mark.slow
 ATTACK = "<img src=x onerror=alert(1)>"
 
 
-def site_policy(folder: Path) -> str:
-    """The Content-Security-Policy the build wrote to `_headers` (what Netlify sends)."""
-    line = next(x for x in (folder / "_headers").read_text().splitlines() if "Content-Security-Policy:" in x)
-    return line.split(":", 1)[1].strip()
-
-
-class PolicyHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with the site's Content-Security-Policy."""
-
-    policy = ""
-
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", self.policy.replace("; upgrade-insecure-requests", ""))
-        super().end_headers()
-
-    def log_message(self, format, *args):
-        pass
-
-
 @contextlib.contextmanager
-def serve_with_policy(folder):
-    """Serve `folder` on 127.0.0.1 with the site's CSP; yields the base URL."""
-    handler = type("SitePolicyHandler", (PolicyHandler,), {"policy": site_policy(Path(folder))})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve_with_policy(folder: Path):
+    """Serve the built site on 127.0.0.1 under the CSP the build wrote (plain http: no upgrade to https)."""
+    policy = site_headers(folder)["Content-Security-Policy"].replace("; upgrade-insecure-requests", "")
+    with serve(folder, {"Content-Security-Policy": policy}) as base:
+        yield base
 
 
 def test_a_tag_written_as_markup_never_runs_on_the_search_page(site, visit):
