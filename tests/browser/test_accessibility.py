@@ -15,6 +15,7 @@ import pytest
 from tests.browser.conftest import serve
 from tests.browser.test_reader_journey import png
 from tests.conftest import REPO, SiteMaker
+from tests.test_contrast import TOKEN_CLASSES as HIGHLIGHT_CLASSES
 
 from coursenotes.build import BuildOptions, build
 
@@ -47,38 +48,8 @@ COMBINATIONS = [(m, v) for m in ("light", "dark") for v in VIEWPORTS] + [
 ]
 
 SGR_COLOURS = [str(n) for n in range(30, 38)] + [str(n) for n in range(90, 98)]
-# One span per token class pandoc can emit (skylighting's short names), as pandoc writes them.
-TOKEN_CLASSES = [
-    "al",
-    "an",
-    "at",
-    "bn",
-    "bu",
-    "cf",
-    "ch",
-    "cn",
-    "co",
-    "cv",
-    "do",
-    "dt",
-    "dv",
-    "er",
-    "ex",
-    "fl",
-    "fu",
-    "im",
-    "in",
-    "kw",
-    "op",
-    "ot",
-    "pp",
-    "sc",
-    "ss",
-    "st",
-    "va",
-    "vs",
-    "wa",
-]
+# Every class pandoc's highlighter emits (the contrast test's list), plus `ex`, which no style colours.
+TOKEN_CLASSES = sorted([*HIGHLIGHT_CLASSES, "ex"])
 TOKEN_SPECIMEN = "".join(f'<span class="{c}">{c}_token = {c!r}</span>\n' for c in TOKEN_CLASSES)
 DATAFRAME = (
     """<div>
