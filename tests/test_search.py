@@ -1,13 +1,13 @@
-"""Search: pagefind indexes the staged site before the swap; without pagefind the site builds without search."""
+"""Search: the build writes its own index (search/), updated page by page and equal to a clean build's."""
 
 import json
-import os
+import shutil
 
 from tests.conftest import simple_post
 
 from coursenotes.build import BuildOptions, build
-from coursenotes.cli import main
-from coursenotes.site import search
+from coursenotes.site.search.docs import doc_id
+from coursenotes.site.search.text import shard_of, terms, visible_text
 
 
 def two_posts(site):
@@ -15,48 +15,80 @@ def two_posts(site):
     site.post("b.md", simple_post("Beta", "[fast.ai]", "2024-02-01", body="Data blocks."))
 
 
+def index_of(site, out: str = "_site") -> dict[str, bytes]:
+    """Every file of the search index by its path under search/."""
+    folder = site.root / out / "search"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.json")}
+
+
+def postings(site, term: str) -> dict[str, int]:
+    """{page id: weight} for one term, read from the built shard."""
+    path = site.root / "_site/search/terms" / f"{shard_of(term)}.json"
+    return dict(json.loads(path.read_bytes()).get(term, [])) if path.exists() else {}
+
+
 def test_build_writes_the_index_and_a_search_page(site):
     two_posts(site)
+    site.post("draft.md", simple_post("Hidden", extra="draft: true\n", body="Secretword."))
+    (site.root / "about.qmd").write_text("---\ntitle: About me\n---\n\nI teach zymurgy.\n")
     result = build(site.root)
     assert result.ok and result.notes == []
-    bundle = site.root / "_site" / "pagefind"
-    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
-        assert (bundle / name).is_file(), name
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 2  # posts only: listings have no data-pagefind-body
+    meta = json.loads(site.read("search/meta.json"))
+    assert meta["pages"] == 3  # two posts and the about page; no draft, listing or tag page
+    assert meta["tags"] == {"python": [doc_id("/posts/a/")], "fast.ai": [doc_id("/posts/b/")]}
+    assert set(postings(site, "gradient")) == {doc_id("/posts/a/")}
+    assert set(postings(site, "zymurgy")) == {doc_id("/about/")} and postings(site, "secretword") == {}
+    assert postings(site, "alpha")[doc_id("/posts/a/")] > postings(site, "gradient")[doc_id("/posts/a/")]  # title
+    record = json.loads(site.read(f"search/docs/{doc_id('/posts/b/')}.json"))
+    assert record == {"url": "/posts/b/", "title": "Beta", "date": "2024-02-01", "tags": ["fast.ai"],
+                      "description": "", "text": "Data blocks."}  # fmt: skip
     page = site.read("search/index.html")
-    assert 'src="../pagefind/pagefind-ui.js"' in page and 'href="../pagefind/pagefind-ui.css"' in page
-    assert 'src="../assets/search.js"' in page
+    assert 'data-index="./"' in page and 'src="../assets/search.js"' in page and 'id="search-query"' in page
     assert '<form class="search-form" role="search" action="search/">' in site.read("index.html")
-    post = site.read("posts/a/index.html")
-    assert "data-pagefind-body" in post and 'data-pagefind-filter="tag[data-tag]"' in post
     assert not list(site.root.glob(".*_site*")), "staging folders are cleaned up"
 
 
-def test_without_pagefind_the_site_builds_without_search(site, monkeypatch, capsys):
+def test_no_search_builds_without_the_page_or_index(site):
     two_posts(site)
-    monkeypatch.setattr(search, "pagefind_binary", lambda: None)
-    result = build(site.root)
-    assert result.ok and result.notes == [search.MISSING]
-    assert not (site.root / "_site/pagefind").exists() and not (site.root / "_site/search").exists()
-    assert "search-form" not in site.read("index.html")
-    monkeypatch.chdir(site.root)
-    assert main(["build"]) == 0
-    assert capsys.readouterr().err.count("search disabled: pagefind is not installed") == 1
-    assert build(site.root, BuildOptions(search=False)).notes == []
+    result = build(site.root, BuildOptions(search=False))
+    assert result.ok and result.notes == []
+    assert not (site.root / "_site/search").exists() and "search-form" not in site.read("index.html")
 
 
-def test_a_failing_indexer_leaves_the_old_site(site, monkeypatch, tmp_path):
+def test_an_edit_updates_the_index_as_a_clean_build_would(site):
     two_posts(site)
-    monkeypatch.setattr(search, "pagefind_binary", lambda: None)
+    site.post("c.md", simple_post("Gamma", "[python, new]", body="Zymurgy brewing notes."))
     assert build(site.root).ok
-    before = sorted(p.relative_to(site.root) for p in (site.root / "_site").rglob("*"))
-    fake = tmp_path / "pagefind"
-    fake.write_text("#!/bin/sh\necho 'Error: something broke' >&2\nexit 3\n")
-    os.chmod(fake, 0o755)
-    monkeypatch.setattr(search, "pagefind_binary", lambda: str(fake))
-    site.post("c.md", simple_post("Gamma"))
-    result = build(site.root)
-    assert not result.ok and "pagefind failed: Error: something broke" in str(result.errors[0])
-    assert sorted(p.relative_to(site.root) for p in (site.root / "_site").rglob("*")) == before
-    assert not list(site.root.glob(".*_site*")), "the staging folder is removed"
+    site.post("a.md", simple_post("Alpha", "[python]", body="Stochastic descent, now with momentum."))
+    (site.root / "posts/c.md").unlink()
+    site.post("d.md", simple_post("Delta", "[python]", body="Learner again."))
+    assert build(site.root).ok
+    assert postings(site, "gradient") == {} and set(postings(site, "momentum")) == {doc_id("/posts/a/")}
+    assert postings(site, "zymurgy") == {} and "new" not in json.loads(site.read("search/meta.json"))["tags"]
+    assert not (site.root / "_site/search/docs" / f"{doc_id('/posts/c/')}.json").exists()
+    updated = index_of(site)
+    shutil.rmtree(site.root / ".coursenotes-cache")
+    assert build(site.root, BuildOptions(out=site.root / "clean")).ok
+    assert index_of(site, "clean") == updated
+
+
+def test_a_damaged_index_memo_costs_only_time(site):
+    two_posts(site)
+    assert build(site.root).ok
+    for memo in (site.root / ".coursenotes-cache/search").glob("*.pickle"):
+        memo.write_bytes(b"not a pickle")
+    site.post("a.md", simple_post("Alpha", "[python]", body="Momentum."))
+    assert build(site.root).ok
+    assert set(postings(site, "momentum")) == {doc_id("/posts/a/")} and set(postings(site, "data")) == {
+        doc_id("/posts/b/")
+    }
+
+
+def test_text_is_what_a_reader_sees_and_terms_split_every_script():
+    html = "<p>Caf&eacute; <code>x&lt;1</code></p><script>var hidden;</script><svg><text>drawn</text></svg>"
+    assert visible_text(html) == "Café x<1"
+    assert terms("fast.ai Lesson-1 Straße") == ["fast", "ai", "lesson", "1", "straße"]
+    assert terms("机器学习") == ["机器", "器学", "学习"]  # no spaces in Chinese: overlapping pairs
+    assert terms("हिंदी مَرْحَبًا") == ["हिंदी", "مَرْحَبًا"]  # vowel signs and harakat are part of the word
+    assert terms("ﬁne x²") == ["fine", "x2"]  # NFKC, as the browser normalizes the query
+    assert terms("a" * 41) == []

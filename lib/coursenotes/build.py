@@ -24,7 +24,6 @@ from coursenotes.site import (
     newest_first,
     publish,
     report_files,
-    search,
     site_files,
 )
 from coursenotes.sources import Post, check_unique, discover, discover_pages
@@ -211,8 +210,9 @@ def build(
     posts, errors = discover(config.posts_dir, config.url_style, read=session.sources.read)
     site_pages, page_errors = discover_pages(config.root, config.render)
     errors += page_errors + check_unique(site_pages)
-    posts, display_errors = with_display(posts)  # inline-Markdown titles, authors, date-format: one pandoc run
-    site_pages, page_display_errors = with_display(site_pages)
+    # Inline-Markdown titles, authors, date-format: pandoc runs only for titles no earlier build rendered.
+    posts, display_errors = with_display(posts, session.inline)
+    site_pages, page_display_errors = with_display(site_pages, session.inline)
     errors += display_errors + page_display_errors
     visible = [p for p in posts if options.drafts or not p.draft]
     bodies, extra, render_errors, report = render_changed(visible, settings, session, progress, site_pages)
@@ -223,23 +223,24 @@ def build(
     if errors:
         session.sources.save()
         return BuildResult(visible, errors, out, report=report, warnings=warnings)
-    use_search = options.search and search.available()
-    notes = report.notes + ([search.MISSING] if options.search and not use_search else []) + list(config.notes)
+    notes = report.notes + list(config.notes)
     if undrawn:
         notes.append(f"{undrawn} diagram(s) left for the reader's browser to draw (mermaid.js): {UNDRAWN}")
     try:
-        pages = session.pages(config, use_search)
-        files = site_files(config, visible, bodies, extra, use_search, site_pages, pages)
+        pages = session.pages(config, options.search)
+        files = site_files(config, visible, bodies, extra, options.search, site_pages, pages)
         problems = navbar_problems(config, files)
         if problems:
             return BuildResult(visible, problems, out, report=report, notes=notes, warnings=warnings)
         files.update(report_files(pages, report))
-        reuse, index = session.reuse(files, use_search)
+        if options.search:
+            files.update(session.search_files(visible, site_pages, bodies))
+        reuse = session.reuse(files)
         if session.in_place(files, reuse):  # a few files changed: write those (docs/incremental.md)
-            update(files, reuse, out, session.entry.get("files", {}), search.index if index else None)
+            update(files, reuse, out, session.entry.get("files", {}))
         else:
-            publish(files, out, finish=search.index if index else None, reuse=reuse)  # indexed before the swap
+            publish(files, out, reuse=reuse)
     except CoursenotesError as e:
         return BuildResult(visible, [e], out, report=report, notes=notes, warnings=warnings)
-    session.record(len(visible), use_search, [asdict(r) for r in report.runs], notes, [str(w) for w in warnings])
+    session.record(len(visible), [asdict(r) for r in report.runs], notes, [str(w) for w in warnings])
     return BuildResult(newest_first(visible), [], out, files, report=report, notes=notes, warnings=warnings)

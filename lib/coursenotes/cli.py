@@ -73,9 +73,7 @@ def add_build(sub) -> None:
         action="store_false",
         help="show every post's code without running it (like `quarto render --no-execute`)",
     )
-    p.add_argument(
-        "--no-search", dest="search", action="store_false", help="skip the pagefind search index (faster builds)"
-    )
+    p.add_argument("--no-search", dest="search", action="store_false", help="no search page or index")
     p.add_argument(
         "--refresh",
         nargs="*",

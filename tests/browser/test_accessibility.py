@@ -210,7 +210,7 @@ def audited_site(tmp_path_factory):
     nbformat.write(outputs_notebook(), maker.root / "posts/2024-10-05-outputs-tour/index.ipynb")
     result = build(maker.root, BuildOptions(frozen=True))
     assert result.ok, [str(e) for e in result.errors]
-    assert (maker.root / "_site/pagefind/pagefind-ui.js").is_file(), "the search page needs pagefind[extended]"
+    assert (maker.root / "_site/search/meta.json").is_file(), "the build writes the search index"
     with serve(maker.root / "_site") as base:
         yield base
 
@@ -218,7 +218,7 @@ def audited_site(tmp_path_factory):
 def ready(page, name: str) -> None:
     """Wait until what scripts draw is drawn: diagrams on posts, results on the search page."""
     if name == "search":
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
+        page.wait_for_selector(".search-result-link", timeout=20_000)
     page.wait_for_function(
         "[...document.querySelectorAll('figure.diagram > pre.mermaid')]"
         ".every(p => p.dataset.processed || p.classList.contains('diagram-error'))",

@@ -82,7 +82,7 @@ def sample_site(tmp_path_factory):
     )
     result = build(maker.root)
     assert result.ok, result.errors
-    assert (maker.root / "_site/pagefind/pagefind-ui.js").is_file(), "search needs pagefind[extended]"
+    assert (maker.root / "_site/search/meta.json").is_file(), "the build writes the search index"
     return maker.root / "_site"
 
 
@@ -146,9 +146,14 @@ def test_reader_journey(visit, base_url):
     page.fill(".search-form input", "zymurgy")
     page.press(".search-form input", "Enter")
     page.wait_for_url("**/search/?q=zymurgy")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
-    assert page.locator(".pagefind-ui__result-link").all_inner_texts() == ["Training a digit classifier"]
-    assert page.locator(".pagefind-ui__search-input").input_value() == "zymurgy"
+    page.wait_for_selector(".search-result-link", timeout=20_000)
+    assert page.locator(".search-result-link").all_inner_texts() == ["Training a digit classifier"]
+    assert page.locator("#search-query").input_value() == "zymurgy"
+    assert page.locator(".search-results mark").first.inner_text().lower() == "zymurgy"
+    page.fill("#search-query", "zymu")  # words are found by their beginning, as the reader types
+    expect(page.locator("#search-status")).to_have_text("1 result for “zymu”")
+    page.fill("#search-query", "zymurgy nosuchword")  # every word must match
+    expect(page.locator("#search-status")).to_have_text("No results for “zymurgy nosuchword”")
 
     background = "getComputedStyle(document.body).backgroundColor"
     assert page.evaluate(background) == "rgb(255, 255, 255)"
@@ -198,7 +203,7 @@ def test_pages_fit_the_screen(visit, base_url, width, scheme):
         if name == "post":
             v.page.wait_for_selector("figure.diagram svg", timeout=20_000)
         if name == "search":
-            v.page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
+            v.page.wait_for_selector(".search-result-link", timeout=20_000)
         overflow = v.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
         shoot(v.page, f"{name}-{width}-{scheme}")

@@ -11,6 +11,7 @@ from pathlib import Path
 from coursenotes.incremental.manifest import FOLDER
 
 SOURCES = "sources.pickle"
+INLINE = "inline.pickle"
 BODIES = "posts"
 VOLATILE_DATES = ("today", "now")  # a post dated by the clock is never the same twice
 
@@ -67,6 +68,40 @@ class SourceMemo:
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "wb") as f:
                 pickle.dump((self.shared, self.used), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+class InlineMemo(dict[str, str]):
+    """Titles and descriptions pandoc rendered in earlier builds (Markdown -> HTML), while the shared inputs hold."""
+
+    def __init__(self, root: Path, shared: str):
+        super().__init__()
+        self.path, self.shared = Path(root) / FOLDER / INLINE, shared
+        try:
+            with open(self.path, "rb") as f:
+                stored_shared, known = pickle.load(f)
+            if stored_shared == shared and isinstance(known, dict):  # pandoc and filters are shared inputs
+                self.update(known)
+        except Exception:  # missing or corrupt: pandoc renders them again
+            pass
+        self.before, self.used = len(self), set[str]()
+
+    def __getitem__(self, text: str) -> str:
+        self.used.add(text)
+        return super().__getitem__(text)
+
+    def save(self) -> None:
+        """Keep the texts this build used (others are forgotten); nothing is written when nothing changed."""
+        kept = {t: h for t, h in self.items() if t in self.used}
+        if len(self) == self.before and len(kept) == len(self):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump((self.shared, kept), f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError:
             pass

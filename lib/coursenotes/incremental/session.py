@@ -6,18 +6,12 @@ from pathlib import Path
 
 from coursenotes.incremental.inputs import Snapshot, digest, snapshot
 from coursenotes.incremental.manifest import Manifest, options_key, out_identity
-from coursenotes.incremental.memo import BodyMemo, SourceMemo
+from coursenotes.incremental.memo import BodyMemo, InlineMemo, SourceMemo, sha
 from coursenotes.incremental.pages import CachedPages
-from coursenotes.incremental.publish import (
-    content_key,
-    indexed_pages,
-    intact,
-    record_bundle,
-    record_files,
-    reusable,
-    reuse_search,
-)
+from coursenotes.incremental.publish import content_key, intact, record_files, reusable
+from coursenotes.incremental.search import SearchMemo
 from coursenotes.incremental.update import worth_it
+from coursenotes.site.search import index_site, pages_of
 from coursenotes.sources import Post, read_post
 
 
@@ -34,10 +28,12 @@ class Session:
         self.before = snapshot(self.root, self.entry.get("inputs") or self.manifest_inputs())
         self.sources = SourceMemo(self.root, read_post, self.before.shared_key())
         self.bodies = BodyMemo(self.root, self.before.shared_key(), self.options)
+        self.inline = InlineMemo(self.root, self.before.shared_key())
         self.keys: dict[str, str] = {}
         self.kept: set[str] = set()
         self.cached_pages: CachedPages | None = None
-        self.indexed: dict[str, str] = {}
+        self.search = SearchMemo(self.root, sha(str(self.out), self.options or "")[:24])
+        self.search_token: str | None = None
 
     def manifest_inputs(self) -> dict:
         """Any recorded input hashes (from another output folder's entry) to spare re-hashing files."""
@@ -114,20 +110,24 @@ class Session:
         self.cached_pages = CachedPages(config, search, self.entry.get("pages", {}), published)
         return self.cached_pages
 
-    def reuse(self, files: dict[str, bytes | Path], search: bool) -> tuple[set[str], bool]:
-        """(files to hard-link from the published site, whether pagefind must run); may add the bundle to `files`."""
+    def search_files(self, posts: list[Post], site_pages: list[Post], bodies: dict) -> dict[str, bytes]:
+        """The search index's files: pages unchanged since the last build keep their entries unread."""
+        old = self.search.load(self.entry.get("search"))
+        index, files = index_site(old, pages_of(posts, site_pages, bodies))
+        self.search_token = self.search.keep(index)
+        return files
+
+    def reuse(self, files: dict[str, bytes | Path]) -> set[str]:
+        """The files to hard-link from (or leave in) the published site: their content is unchanged."""
         self.keys = {rel: content_key(data) for rel, data in files.items()}
-        self.indexed = indexed_pages(files) if search else {}
-        linked = reusable(files, self.keys, self.out, self.entry)
-        bundle = reuse_search(files, self.indexed, self.out, self.entry) if search else set()
-        self.kept = linked
-        return linked | bundle, search and not bundle
+        self.kept = reusable(files, self.keys, self.out, self.entry)
+        return self.kept
 
     def in_place(self, files: dict, unchanged: set[str]) -> bool:
         """True when the published site can be updated file by file (see update.py)."""
         return bool(self.entry) and worth_it(len(files) - len(unchanged), len(files))
 
-    def record(self, posts: int, search: bool, runs: list[dict], notes: list[str], warnings: list[str]) -> None:
+    def record(self, posts: int, runs: list[dict], notes: list[str], warnings: list[str]) -> None:
         """Save what was published, for the next build's no-op check and reuse."""
         after = snapshot(self.root, self.before.files)
         inputs = {k: v for k, v in self.before.files.items() if not k.startswith("site:_frozen/")}
@@ -145,8 +145,9 @@ class Session:
             "out": out_identity(self.out),
             "files": record_files(self.out, self.keys, self.entry.get("files", {}), self.kept),
             "pages": pages.keys if pages else {},
-            "indexed": self.indexed if search else None,
-            "bundle": record_bundle(self.out) if search else None,
+            "search": self.search_token,
         }
         self.sources.save()
+        self.inline.save()
+        self.search.save()
         self.manifest.record(self.out, entry)

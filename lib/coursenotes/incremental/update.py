@@ -2,19 +2,17 @@
 
 Used when the last build's record still describes the output folder and the change touches few
 files (docs/incremental.md). Each changed file is written beside its old self and renamed over
-it (a reader never sees half a file); the old one is kept aside until the search index over the
-new pages is made, so a failing indexer (or any error) restores the previous site exactly.
+it (a reader never sees half a file); the old one is kept aside until every file is in place, so
+any error restores the previous site exactly.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 SHARE = 0.5  # above this share of changed files, a whole new tree swapped in is cheaper and atomic
-BUNDLE = "pagefind"
 
 
 def worth_it(changed: int, total: int) -> bool:
@@ -91,32 +89,15 @@ class Transaction:
                 prune(self.out, dest)
 
 
-def update(
-    files: dict[str, bytes | Path],
-    unchanged: set[str],
-    out: Path,
-    recorded: dict,
-    index: Callable[[Path, Path], None] | None = None,
-) -> None:
-    """Bring `out` to exactly `files`; `index(site, folder)` writes a new search bundle, swapped in last."""
-    fresh = out / f".{BUNDLE}.new-{os.getpid()}"
+def update(files: dict[str, bytes | Path], unchanged: set[str], out: Path, recorded: dict) -> None:
+    """Bring `out` to exactly `files`: all of the change, or (on any error) none of it."""
     change = Transaction(out)
     try:
         for rel in sorted(set(files) - unchanged):
-            if not rel.startswith(f"{BUNDLE}/"):
-                change.write(rel, files[rel])
+            change.write(rel, files[rel])
         for rel in sorted(set(recorded) - set(files)):
             change.delete(rel)
-        if index:
-            index(out, fresh)  # over the new pages; may fail, and then everything is put back
     except BaseException:
         change.rollback()
-        shutil.rmtree(fresh, ignore_errors=True)
         raise
-    if index:
-        old = out / f".{BUNDLE}.old-{os.getpid()}"
-        if (out / BUNDLE).exists():
-            os.rename(out / BUNDLE, old)
-        os.rename(fresh, out / BUNDLE)
-        shutil.rmtree(old, ignore_errors=True)
     change.commit()

@@ -56,10 +56,17 @@ def one_line(value) -> str:
     return BLOCK_START.sub(lambda m: m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
 
 
-def render_inline(texts: list[str]) -> list[str]:
+def render_inline(texts: list[str], known: dict[str, str] | None = None) -> list[str]:
+    """Each Markdown text as inline HTML: `known` ones (from earlier builds) as they were, the rest in one run."""
+    known = {} if known is None else known
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        known.update(zip(missing, run_inline(missing)))
+    return [known[t] for t in texts]
+
+
+def run_inline(texts: list[str]) -> list[str]:
     """Each Markdown text as inline HTML, in one pandoc run."""
-    if not texts:
-        return []
     doc = "".join(f"::: {{#f{i}}}\n{one_line(t) or ' '}\n:::\n\n" for i, t in enumerate(texts))
     try:
         proc = subprocess.run(
@@ -115,9 +122,12 @@ def toc_settings(post: Post) -> tuple[bool, str]:
     return toc, " ".join(str(title).split()) or TOC_TITLE
 
 
-def with_display(posts: list[Post]) -> tuple[list[Post], list[CoursenotesError]]:
-    """Posts with plain-text title/description/author and their Display; wrong front matter becomes errors."""
-    texts = render_inline([str(p.meta.get(f) or (p.title if f == "title" else "")) for p in posts for f in FIELDS])
+def with_display(posts: list[Post], known: dict[str, str] | None = None) -> tuple[list[Post], list[CoursenotesError]]:
+    """Posts with plain-text title/description/author and their Display; wrong front matter becomes errors.
+
+    `known` holds titles rendered by earlier builds (text -> HTML) and gains this build's."""
+    fields = [str(p.meta.get(f) or (p.title if f == "title" else "")) for p in posts for f in FIELDS]
+    texts = render_inline(fields, known)
     shown, errors = [], []
     for i, post in enumerate(posts):
         title, subtitle, description = texts[3 * i : 3 * i + 3]

@@ -102,7 +102,7 @@ class BuildOptions:
     jobs: int | None = None
     frozen: bool = False
     refresh: tuple[str, ...] | None = None  # None: no refresh; (): every post; else these posts
-    search: bool = True  # index with pagefind (skipped, with a note, when not installed)
+    search: bool = True  # write the search page and its index (search/)
     execute: bool = True  # False: show code without running it (`quarto render --no-execute`)
     gateway_url: str | None = None  # --gateway-url, over the environment and [tool.coursenotes]
     gateway_token: str | None = None

@@ -1,7 +1,7 @@
 """The site stage: rendered posts in, every file of `_site/` out (pages, listings, tags, feeds, search, assets).
 
 Only this stage writes the output folder, and it writes a new tree beside it and swaps it in.
-Public names: site_files, navbar_problems, report_files, Pages, publish, search (module), Tag, tags_of,
+Public names: site_files, navbar_problems, report_files, Pages, publish, search (the index package), Tag, tags_of,
 newest_first, and what `check` reads pages with: the `<img>` patterns (IMG, SRC, ALT), blocked (the CSP),
 listing_problems.,
 check_out (which folders --out may name), DEFAULT (the output folder's name).

@@ -17,10 +17,10 @@ EVENT_ATTR = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 DIRECTIVE = {"iframe": "frame-src", "img": "img-src", "source": "media-src", "video": "media-src", "audio": "media-src"}
 DIRECTIVE["track"] = "media-src"
 # Why each fixed source is there: pandoc's table widths, mermaid's SVG and notebook HTML use style
-# attributes; notebook outputs inline images as data: URIs; pagefind's search runs WebAssembly.
+# attributes; notebook outputs inline images as data: URIs.
 FIXED = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", "'wasm-unsafe-eval'"],
+    "script-src": ["'self'"],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:"],
     "media-src": ["'self'"],

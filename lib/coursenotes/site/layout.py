@@ -12,7 +12,7 @@ from coursenotes.render import Fragment
 from coursenotes.settings import SiteConfig
 from coursenotes.site.assets import mermaid_js, package_assets
 from coursenotes.site.csp import header_files
-from coursenotes.site.feeds import atom_feed, sitemap
+from coursenotes.site.feeds import FEED_SIZE, atom_feed, sitemap
 from coursenotes.site.images import fill_alt, first_image
 from coursenotes.site.listing import listed, page_url, paginate, read_listing
 from coursenotes.site.pages import Pages
@@ -108,7 +108,9 @@ def listing_pages(
 ) -> dict:
     """Index (with its /page/<n>/ pages), tag pages, archive, feeds, 404 and sitemap."""
     config, ordered, listing = pages.config, newest_first(posts), read_listing(pages.config.root)
-    contents = {p.url: absolutize(bodies[p].html, config.absolute(p.url)) for p in ordered}
+    # Only the posts some feed shows (each holds the newest FEED_SIZE): absolutizing every body costs.
+    in_feeds = {id(p) for p in ordered[:FEED_SIZE]} | {id(p) for t in tags for p in list(t.posts)[:FEED_SIZE]}
+    contents = {p.url: absolutize(bodies[p].html, config.absolute(p.url)) for p in ordered if id(p) in in_feeds}
     chunks = paginate(listed(posts, config.root, listing), listing.page_size)
 
     def thumb_from(url: str):

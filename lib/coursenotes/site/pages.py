@@ -22,18 +22,7 @@ def templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["pagefind_text"] = pagefind_text
     return env
-
-
-# pagefind decodes HTML entities in a filter value (repeatedly) and its UI inserts the value as HTML,
-# so no escaping survives: `<`, `>` and `&` become look-alikes that HTML cannot read as markup.
-PAGEFIND_SAFE = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
-
-
-def pagefind_text(text: str) -> str:
-    """A tag as a pagefind filter value that the search UI can only show as text."""
-    return str(text).translate(PAGEFIND_SAFE)
 
 
 def tag_url(name: str) -> str:

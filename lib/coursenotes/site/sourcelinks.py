@@ -38,5 +38,5 @@ def link_sources(page: Post, html: str, urls: dict[Path, str]) -> str:
 
 def linked_bodies(pages: list[Post], bodies: dict[Post, Fragment]) -> dict[Post, Fragment]:
     """Every body with its source links resolved."""
-    urls = source_urls(pages)
-    return {p: replace(b, html=link_sources(p, b.html, urls)) if p in pages else b for p, b in bodies.items()}
+    urls, linked = source_urls(pages), {id(p) for p in pages}  # by identity: comparing Posts field by field is slow
+    return {p: replace(b, html=link_sources(p, b.html, urls)) if id(p) in linked else b for p, b in bodies.items()}

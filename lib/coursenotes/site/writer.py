@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from pathlib import Path
 
 from coursenotes.errors import OutputFolderError
@@ -62,13 +62,8 @@ def link(src: Path, dest: Path) -> bool:
     return True
 
 
-def publish(
-    files: dict[str, bytes | Path],
-    out: Path,
-    finish: Callable[[Path], None] | None = None,
-    reuse: Collection[str] = (),
-) -> None:
-    """Replace `out` with exactly `files` (plus what `finish` adds to the staged tree: a search index), atomically.
+def publish(files: dict[str, bytes | Path], out: Path, reuse: Collection[str] = ()) -> None:
+    """Replace `out` with exactly `files`, atomically.
 
     Paths in `reuse` hold what `out` already has: they are hard-linked from it instead of written."""
     out = out.resolve()
@@ -82,8 +77,6 @@ def publish(
     try:
         write_tree(files, staging, reuse, out if reuse and out.is_dir() else None)
         (staging / MARKER).write_bytes(MARKER_TEXT)
-        if finish:
-            finish(staging)  # before the swap: a failure here leaves the old site in place
         os.chmod(staging, 0o755)
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)

@@ -14,7 +14,7 @@ from coursenotes.sources.slugs import slugify
 # The home page and the 404 page are ours (index.qmd and 404.qmd only tell Quarto how to make them);
 # a repository's README/LICENSE/CHANGELOG describe the repository, not the site.
 NOT_PAGES = ("index", "404", "readme", "license", "changelog", "contributing")
-RESERVED = ("posts", "tags", "archive", "search", "page", "assets", "execution", "pagefind")  # the site's own URLs
+RESERVED = ("posts", "tags", "archive", "search", "page", "assets", "execution")  # the site's own URLs
 
 
 def rendered(name: str, render: tuple[str, ...]) -> bool:
