@@ -92,3 +92,14 @@ def test_text_is_what_a_reader_sees_and_terms_split_every_script():
     assert terms("हिंदी مَرْحَبًا") == ["हिंदी", "مَرْحَبًا"]  # vowel signs and harakat are part of the word
     assert terms("ﬁne x²") == ["fine", "x2"]  # NFKC, as the browser normalizes the query
     assert terms("a" * 41) == []
+
+
+def test_mark_ranges_are_exactly_the_combining_marks_python_knows():
+    import sys
+    import unicodedata
+
+    from coursenotes.site.search.marks import MARK_RANGES
+
+    listed = {c for lo, hi in MARK_RANGES for c in range(lo, hi + 1)}
+    marks = {c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")}
+    assert listed == marks

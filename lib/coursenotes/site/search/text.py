@@ -7,10 +7,11 @@ import re
 import unicodedata
 from functools import cache
 
+from coursenotes.site.search.marks import MARK_RANGES
+
 # Not read as prose: code that runs, styles, drawn diagrams (their source stays as text), TeX kept for MathML.
 HIDDEN = re.compile(r"<(script|style|svg|template|annotation)\b.*?</\1\s*>", re.S | re.I)
 TAG = re.compile(r"<[^>]*>")
-MARKED = ((0x300, 0x20000), (0xE0100, 0xE01F0))  # where Unicode has combining marks (accents, vowel signs)
 # Chinese, Japanese and Korean are written without spaces: a run of them is indexed as overlapping pairs.
 CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+)")
 LONGEST = 40  # longer "words" are hashes, base64 and the like: nobody searches for them
@@ -24,8 +25,8 @@ def visible_text(fragment: str) -> str:
 @cache
 def word_pattern() -> re.Pattern:
     """Letters, digits and combining marks (Unicode's L, N and M, as search.js matches them): Hindi stays whole."""
-    marks = [chr(c) for lo, hi in MARKED for c in range(lo, hi) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")]
-    return re.compile(f"(?:[^\\W_]|[{re.escape(''.join(marks))}])+")
+    marks = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in MARK_RANGES)
+    return re.compile(f"(?:[^\\W_]|[{marks}])+")
 
 
 def terms(text: str) -> list[str]:
