@@ -47,16 +47,20 @@
     return hex;
   }
 
-  // Pages holding a word that starts with `word`: {id: score}; an exact word counts double.
+  // Pages holding a word that starts with `word`: {id: score}; an exact word counts double. Shards are
+  // named by their terms' first two characters: a one-character word reads every shard it begins.
   function matches(meta, word) {
     var name = shardOf(word);
-    if (meta.shards.indexOf(name) < 0) return Promise.resolve({});
-    return load('terms/' + name + '.json').then(function (shard) {
+    var names = Array.from(word).length > 1 ? meta.shards.filter(function (n) { return n === name; })
+      : meta.shards.filter(function (n) { return n.lastIndexOf(name, 0) === 0; });
+    return Promise.all(names.map(function (n) { return load('terms/' + n + '.json'); })).then(function (shards) {
       var found = {};
-      Object.keys(shard).forEach(function (term) {
-        if (term.lastIndexOf(word, 0) !== 0) return;
-        var boost = term === word ? 2 : 1;
-        shard[term].forEach(function (p) { found[p[0]] = (found[p[0]] || 0) + p[1] * boost; });
+      shards.forEach(function (shard) {
+        Object.keys(shard).forEach(function (term) {
+          if (term.lastIndexOf(word, 0) !== 0) return;
+          var boost = term === word ? 2 : 1;
+          shard[term].forEach(function (p) { found[p[0]] = (found[p[0]] || 0) + p[1] * boost; });
+        });
       });
       return found;
     });
