@@ -146,9 +146,10 @@ def render_changed(
     from coursenotes.execution import Report
     from coursenotes.incremental.outputs import outputs_of
 
-    metas, errors = pandoc_metas([*posts, *always], settings)
-    posts = [p for p in posts if p in metas]
     remembered = {p: hit for p in posts if (hit := session.remembered(p)) is not None}
+    # A remembered post's options were read when it was rendered, from the same source and settings.
+    metas, errors = pandoc_metas([*(p for p in posts if p not in remembered), *always], settings)
+    posts = [p for p in posts if p in metas or p in remembered]
     fresh = [p for p in posts if p not in remembered]
     reused, codes = reusable_outputs(fresh, session)
     run = [p for p in fresh if p not in reused] + [p for p in always if p in metas]

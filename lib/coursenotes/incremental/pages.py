@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable
@@ -41,6 +42,9 @@ class Fingerprints:
             return None if None in parts else f"[{','.join(parts)}]"  # type: ignore[arg-type]
         if isinstance(value, dict):
             return self(sorted(value.items(), key=lambda kv: str(kv[0])))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):  # settings such as a Listing
+            inner = self([getattr(value, f.name) for f in dataclasses.fields(value)])
+            return None if inner is None else f"{type(value).__qualname__}{inner}"
         return None
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from coursenotes.files import resolved_folder
 from coursenotes.render import Fragment
 from coursenotes.settings import SiteConfig
 from coursenotes.site.assets import mermaid_js, package_assets
@@ -30,7 +31,7 @@ DIAGRAM = 'class="mermaid"'
 
 def post_assets(post: Post, html: str, root: Path, extra_refs: tuple[str, ...] = ()) -> dict[str, Path]:
     """Files a page references, wherever they sit in the project, published where its links point."""
-    found, root, base = {}, root.resolve(), post.source.parent.resolve()
+    found, root, base = {}, resolved_folder(root), resolved_folder(post.source.parent)
     for ref in {*LOCAL_REF.findall(html), *extra_refs}:
         if not ref or not is_beside_page(ref):
             continue
@@ -113,9 +114,10 @@ def listing_pages(
     contents = {p.url: absolutize(bodies[p].html, config.absolute(p.url)) for p in ordered if id(p) in in_feeds}
     chunks = paginate(listed(posts, config.root, listing), listing.page_size)
 
-    def thumb_from(url: str):
-        link = pages.link_from(url)
-        return lambda post: images.get(post) and (images[post] if has_scheme(images[post]) else link(images[post]))
+    def thumbs(url: str, chunk: list[Post]) -> dict[str, str]:
+        """Each listed post's picture as a link from the listing page (plain data: the page's key covers it)."""
+        link, shown = pages.link_from(url), {p: images.get(p, "") for p in chunk}
+        return {p.url: shown[p] and (shown[p] if has_scheme(shown[p]) else link(shown[p])) for p in chunk}
 
     files = {
         page_path(page_url(n)): pages.render(
@@ -126,8 +128,9 @@ def listing_pages(
             tags=tags,
             page_number=n,
             page_count=len(chunks),
-            page_url=page_url,
-            thumb=thumb_from(page_url(n)),
+            newer_url=page_url(n - 1) if n > 1 else "",
+            older_url=page_url(n + 1) if n < len(chunks) else "",
+            thumbs=thumbs(page_url(n), chunk),
         )
         for n, chunk in enumerate(chunks, 1)
     }

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from coursenotes.errors import FrontMatterError
+from coursenotes.files import resolved_folder
 from coursenotes.site.pages import Pages
 from coursenotes.sources import Post
 from coursenotes.urls import has_scheme, page_path, relative_link
@@ -15,16 +16,10 @@ from coursenotes.urls import has_scheme, page_path, relative_link
 UNSAFE = re.compile(r"""[\s"'<>\\`{}|^]|[\x00-\x1f]""")  # never part of a URL path we write a file for
 
 
-FOLDERS: dict[tuple[Path, Path], str] = {}  # (folder, root): site path, for one build (redirect_files clears it)
-
-
 def source_folder(post: Post, root: Path) -> str:
     """The folder of a post's source as a site path: `/posts/2024-01-01-x/`, or `/` for about.qmd."""
-    key = (post.source.parent, root)
-    if key not in FOLDERS:  # resolving costs a system call per path component; posts share folders
-        rel = post.source.parent.resolve().relative_to(root.resolve()).as_posix()
-        FOLDERS[key] = "/" if rel == "." else f"/{rel}/"
-    return FOLDERS[key]
+    rel = resolved_folder(post.source.parent).relative_to(resolved_folder(root)).as_posix()
+    return "/" if rel == "." else f"/{rel}/"
 
 
 def alias_url(post: Post, alias: str, root: Path) -> str:
@@ -61,7 +56,6 @@ def as_aliases(post: Post) -> list:
 def redirect_files(pages: Pages, posts: list[Post]) -> dict[str, bytes]:
     """A redirect page for every alias and every Quarto URL that differs from ours, and `_redirects` for Netlify."""
     root, files, lines = pages.config.root, {}, []
-    FOLDERS.clear()  # a folder may have become a symlink since the last build in this process
     taken = {page_path(p.url) for p in posts}
     for post in posts:
         old = [alias_url(post, str(a), root) for a in as_aliases(post)] + [quarto_url(post, root)]

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
+from coursenotes.files import resolved
 from coursenotes.render import Fragment
 from coursenotes.sources import Post
 from coursenotes.urls import is_beside_page, relative_link
@@ -17,7 +18,7 @@ SOURCE = re.compile(r"\.(?:qmd|ipynb|md)$")
 
 def source_urls(pages: list[Post]) -> dict[Path, str]:
     """Each source file (resolved) and the URL of its page."""
-    return {p.source.resolve(): p.url for p in pages}
+    return {resolved(p.source): p.url for p in pages}
 
 
 def link_sources(page: Post, html: str, urls: dict[Path, str]) -> str:

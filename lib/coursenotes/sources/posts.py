@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursenotes.errors import CoursenotesError, FrontMatterError, InternalError, PostError, display_path
+from coursenotes.files import forget_folders
 from coursenotes.sources.discovery import find_sources, post_key, url_name
 from coursenotes.sources.frontmatter import Source, cell_text, read_source
 from coursenotes.sources.metadata import inherited, merge
-from coursenotes.sources.paths import check_inside, resolved
+from coursenotes.sources.paths import check_inside
 from coursenotes.sources.readtime import minutes_to_read, split_prose_code
 from coursenotes.sources.shortcodes import expand_source
 from coursenotes.sources.slugs import slugify, split_date_prefix
@@ -196,7 +197,7 @@ def discover(
 
     `read` replaces read_post (an incremental build passes one that remembers unchanged files)."""
     posts, errors = [], []
-    resolved.cache_clear()  # folders are resolved afresh each build: a folder may have become a symlink
+    forget_folders()  # folders are resolved afresh each build: a folder may have become a symlink
     for path in find_sources(posts_dir):
         try:
             check_inside(path, posts_dir.parent)
