@@ -247,3 +247,21 @@ def test_titles_rendered_once_are_not_sent_to_pandoc_again(site, monkeypatch):
     assert sent == [["Beta **bold**"]]
     assert "Beta <strong>bold</strong></h1>" in site.read("posts/b/index.html")
     assert "<em>Alpha</em> notes" in site.read("posts/a/index.html")
+
+
+def test_an_updated_mermaid_chunk_is_republished(site):
+    # A project-local mermaid install (not the shared symlink), so a test may change one of its chunks.
+    (site.root / "node_modules").unlink()
+    dist = site.root / "node_modules/mermaid/dist"
+    (dist / "chunks/mermaid.esm.min").mkdir(parents=True)
+    (dist.parent / "package.json").write_text('{"version": "0.0.0-test"}')
+    (dist / "mermaid.esm.min.mjs").write_text('import"./chunks/mermaid.esm.min/flow-A.mjs";export{}')
+    chunk = dist / "chunks/mermaid.esm.min/flow-A.mjs"
+    chunk.write_text("/* one */")
+    site.post("d.md", post_text("D", ["math"], "2024-01-01", "A diagram for the reader's browser."))
+    assert build(site.root, QUIET).ok
+    published = site.root / "_site/assets/mermaid/chunks/mermaid.esm.min/flow-A.mjs"
+    assert published.read_text() == "/* one */" and build(site.root, QUIET).up_to_date
+    chunk.write_text("/* two, after npm ci */")
+    again = build(site.root, QUIET)
+    assert again.ok and not again.up_to_date and published.read_text() == "/* two, after npm ci */"

@@ -13,4 +13,4 @@ def test_repository_site_builds_frozen_without_a_kernel(tmp_path, monkeypatch):
     assert result.ok, [str(e) for e in result.errors]
     page = (tmp_path / "site/posts/fastai-lesson-1/index.html").read_text()
     assert "Prediction: 7" in page and page.count('<div class="diagram-svg"') == 5  # drawn, from _frozen/diagrams/
-    assert '<pre class="mermaid">' not in page and "mermaid.min.js" not in page
+    assert '<pre class="mermaid">' not in page and "assets/mermaid/" not in page

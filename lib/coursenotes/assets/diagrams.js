@@ -1,9 +1,15 @@
-// Diagrams: draws the <figure class="diagram"><pre class="mermaid"> blocks the Lua filter
-// writes. Loaded only on pages with diagrams, after mermaid.min.js (which defines
-// window.mermaid). No network requests. Until a diagram is drawn, and whenever drawing fails,
-// the pre shows the diagram's source, so the reader always has something to read.
+// Diagrams: draws the <figure class="diagram"><pre class="mermaid"> blocks the build could not
+// draw. Loaded only on pages with such a diagram. mermaid is the site's own ES module build
+// (assets/mermaid/), imported on first use: the browser then fetches only the chunks the page's
+// diagram types need, not the whole 5.5 MB bundle. Under Quarto, mermaid.min.js is loaded
+// before this script and defines window.mermaid, which is used instead. Only the site's own
+// files are fetched. Until a diagram is drawn, and whenever drawing fails, the pre shows the
+// diagram's source, so the reader always has something to read.
 (function () {
   'use strict';
+  // Beside this script whatever sub-path the site is served under; resolved now, while
+  // document.currentScript is this script (a page's base URL may differ from the script's).
+  var kModule = new URL('mermaid/mermaid.esm.min.mjs', document.currentScript.src).href;
   // Only our containers: Quarto's own ```{mermaid} output (pre.mermaid-js) is drawn by Quarto.
   var kSelector = 'figure.diagram > pre.mermaid';
   var kIdPrefix = 'coursenotes-diagram-';
@@ -17,6 +23,14 @@
   var drawnTheme = null;
   var pending = Promise.resolve(); // passes run one after another, never interleaved
   var counter = 0;
+  var loading = null;
+
+  // window.mermaid when a classic mermaid.min.js defined it, else the ES module, imported once.
+  function loadMermaid() {
+    if (window.mermaid) return Promise.resolve(window.mermaid);
+    loading = loading || import(kModule).then(function (module) { return module.default; });
+    return loading;
+  }
 
   // The site's theme wins (site.js sets data-theme on <html>); without it, follow the system.
   function mermaidTheme() {
@@ -69,12 +83,12 @@
     });
   }
 
-  async function draw(pre) {
+  async function draw(mermaid, pre) {
     var source = sourceOf(pre);
     var id = kIdPrefix + (++counter);
     clearError(pre);
     try {
-      var result = await window.mermaid.render(id, source);
+      var result = await mermaid.render(id, source);
       pre.innerHTML = result.svg; // already sanitised by mermaid (securityLevel 'strict')
       if (result.bindFunctions) result.bindFunctions(pre);
       pre.dataset.processed = 'true';
@@ -87,11 +101,16 @@
 
   async function drawAll(theme) {
     var pres = Array.prototype.slice.call(document.querySelectorAll(kSelector));
-    if (!window.mermaid) {
+    if (!pres.length) return;
+    var mermaid;
+    try {
+      mermaid = await loadMermaid();
+    } catch (error) {
+      loading = null; // a later theme change tries again
       pres.forEach(function (pre) { clearError(pre); showError(pre, sourceOf(pre), 'mermaid.js did not load'); });
       return;
     }
-    window.mermaid.initialize({
+    mermaid.initialize({
       startOnLoad: false,
       securityLevel: 'strict',
       theme: theme,
@@ -99,7 +118,7 @@
       suppressErrorRendering: true, // no "Syntax error" bomb SVG: we show the source instead
       logLevel: 'fatal',
     });
-    for (var i = 0; i < pres.length; i++) await draw(pres[i]);
+    for (var i = 0; i < pres.length; i++) await draw(mermaid, pres[i]);
   }
 
   // Redraw only when the mermaid theme actually changes (e.g. not on light -> default twice).

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1]  # lib/coursenotes: code, templates, assets
-SITE_FILES = ("node_modules/mermaid/dist/mermaid.min.js",)
+# node_modules is skipped below, but these reach the site: mermaid.min.js draws diagrams at build time,
+# the ESM build (core and chunks, published when a diagram is left to the browser) is the reader's copy.
+SITE_FILES = ("node_modules/mermaid/dist/mermaid.min.js", "node_modules/mermaid/dist/mermaid.esm.min.mjs")
+SITE_FOLDERS = ("node_modules/mermaid/dist/chunks/mermaid.esm.min",)  # their *.mjs files, whose names hash content
 # The whole project is input (posts, pages, _metadata.yml, _variables.yml, included files, images
 # anywhere, config, filters, frozen store), except what builds and tools write. Dot folders
 # (.git, .venv, .quarto, ...) are skipped too, and so is any folder a build wrote (its marker file).
@@ -48,7 +51,8 @@ def walk(folder: Path, into: dict[str, os.stat_result], prefix: str) -> None:
 def stats(root: Path) -> dict[str, os.stat_result]:
     """The stat of every input file, keyed `site:<path>` or `pkg:<path>`."""
     found: dict[str, os.stat_result] = {}
-    for name in SITE_FILES:
+    named = [*SITE_FILES, *(f"{folder}/{p.name}" for folder in SITE_FOLDERS for p in (root / folder).glob("*.mjs"))]
+    for name in named:
         try:
             found[f"site:{name}"] = os.stat(root / name)
         except OSError:

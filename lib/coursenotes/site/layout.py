@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote
 from coursenotes.files import resolved_folder
 from coursenotes.render import Fragment
 from coursenotes.settings import SiteConfig
-from coursenotes.site.assets import mermaid_js, package_assets
+from coursenotes.site.assets import mermaid_modules, package_assets
 from coursenotes.site.csp import header_files
 from coursenotes.site.feeds import FEED_SIZE, atom_feed, sitemap
 from coursenotes.site.images import fill_alt, first_image
@@ -156,13 +156,13 @@ def listing_pages(
 
 
 def asset_files(config: SiteConfig, need_mermaid: bool) -> dict[str, bytes | Path]:
-    """CSS/JS from the package, and the pinned mermaid.js when any page draws a diagram."""
+    """CSS/JS from the package, and the pinned mermaid ES modules when a page leaves a diagram to the browser."""
     folder = package_assets()
     files: dict[str, bytes | Path] = {
         f"assets/{p.relative_to(folder).as_posix()}": p for p in folder.rglob("*") if p.is_file()
     }
     if need_mermaid:
-        files["assets/mermaid.min.js"] = mermaid_js(config.root)
+        files.update({f"assets/mermaid/{name}": path for name, path in mermaid_modules(config.root).items()})
     return files
 
 
