@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from coursenotes.incremental.inputs import Snapshot, digest, snapshot
@@ -103,7 +104,8 @@ class Session:
             if rel not in recorded or not intact(self.out, rel, recorded[rel]):
                 return None
             try:
-                return (self.out / rel).read_bytes()
+                with open(os.path.join(self.out, rel), "rb") as f:
+                    return f.read()
             except OSError:
                 return None
 
