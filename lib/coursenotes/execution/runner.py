@@ -28,6 +28,7 @@ def run(job: Job, ahead: Ahead) -> Run:
 def run_all(jobs: list[Job], workers: int | None, ahead: Ahead) -> Iterator[tuple[Job, Run]]:
     """Each job with its result as it finishes: up to `workers` at once, each on its own kernel."""
     workers = min(len(jobs), max(1, workers or os.cpu_count() or 1))
+    ahead.wait([(job.post, job.kernel, cwd(job.post), job.where) for job in jobs])
     if workers <= 1:
         for job in jobs:
             yield job, run(job, ahead)
