@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,11 +111,10 @@ def test_ctrl_c_before_the_run_shuts_the_started_kernel_down_and_exits_130(site,
     assert len(started) == 1 and gone(started[0][1]) and not (site.root / "_site").exists()
 
 
-def broken_kernel(tmp_path: Path, monkeypatch) -> None:
-    """A kernel `broken` whose program does not exist (not a Python kernel: no fingerprint process either)."""
+def broken_kernel(tmp_path: Path, monkeypatch, argv: list[str]) -> None:
+    """A kernel `broken` run by `argv` (not a Python kernel: no fingerprint process either)."""
     spec = tmp_path / "jupyter" / "kernels" / "broken"
     spec.mkdir(parents=True)
-    argv = [str(tmp_path / "no-such-kernel"), "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Broken", "language": "r"}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
 
@@ -126,18 +126,25 @@ def errors_of(root: Path, capsys, monkeypatch) -> list[str]:
     return [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
 
 
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["{tmp}/no-such-kernel", "-f", "{{connection_file}}"], "kernel failed: FileNotFoundError: "),
+        ([sys.executable, "-c", "raise SystemExit(3)"], "kernel failed: RuntimeError: Kernel died before replying"),
+    ],
+    ids=["missing-program", "dies-at-start"],
+)
 def test_a_kernel_that_cannot_start_fails_its_post_with_the_same_line_as_without_starting_ahead(
-    tmp_path, site, monkeypatch, capsys
+    tmp_path, site, monkeypatch, capsys, argv, message
 ):
-    broken_kernel(tmp_path, monkeypatch)
+    broken_kernel(tmp_path, monkeypatch, [a.format(tmp=tmp_path) for a in argv])
     site.post("a/index.qmd", post().replace("date:", "jupyter: broken\ndate:"))
     other = SiteMaker(tmp_path / "other")
     other.post("a/index.qmd", post().replace("date:", "jupyter: broken\ndate:"))
     ahead = errors_of(site.root, capsys, monkeypatch)
     monkeypatch.setattr(Ahead, "start", lambda self, *args: None)
     assert errors_of(other.root, capsys, monkeypatch) == ahead
-    assert len(ahead) == 1 and ahead[0].startswith("error: posts/a/index.qmd:")
-    assert "kernel failed: FileNotFoundError" in ahead[0], ahead
+    assert len(ahead) == 1 and ahead[0].startswith("error: posts/a/index.qmd:") and message in ahead[0], ahead
 
 
 def test_starting_kernels_ahead_changes_no_published_byte(tmp_path, monkeypatch):

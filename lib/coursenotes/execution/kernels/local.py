@@ -5,27 +5,11 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from functools import cache
 from pathlib import Path
 
 from coursenotes.execution import fingerprint
 from coursenotes.execution.kernels.base import Run, RunState, cell_failure, quiet_at_exit, run_notebook, stop
-
-
-@cache
-def manager_class():
-    """jupyter_client's AsyncKernelManager, waiting 10 ms between checks that a killed kernel is gone, not 100.
-
-    A post's kernel is killed when its cells are done (shutdown "immediate") and the manager then
-    polls until the process has ended: at its default interval every post waited a tenth of a
-    second for a process that is gone in a few milliseconds."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class QuickKill(AsyncKernelManager):
-        async def _async_wait(self, pollinterval: float = 0.01) -> None:
-            await super()._async_wait(pollinterval)
-
-    return QuickKill
+from coursenotes.execution.kernels.quick import manager_class
 
 
 def new_client(nb, kernel: str, cwd: Path, timeout: float | None):
