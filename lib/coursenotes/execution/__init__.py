@@ -36,27 +36,28 @@ def execute_posts(
     ctx = Context(settings, Pool.from_settings(settings), report)
     results: dict[Post, Executed | CoursenotesError] = {}
     jobs: list[Job] = []
-    for post in posts:
-        try:
-            step = plan(post, ctx)
-        except CoursenotesError as e:
-            if isinstance(e, ExecutionError):
-                report.add(PostRun(ctx.rel(post), post.url, "failed", message=e.message))
-            results[post] = e
-            continue
-        except Exception as e:  # a bug on this post: name it and go on with the others
-            results[post] = InternalError(e, post.source)
-            continue
-        if isinstance(step, Job):
-            jobs.append(step)
-        else:
-            results[post] = step
     try:
-        for job, result in run_all(jobs, settings.options.jobs, ctx.executor):
+        for post in posts:
+            try:
+                step = plan(post, ctx)
+            except CoursenotesError as e:
+                if isinstance(e, ExecutionError):
+                    report.add(PostRun(ctx.rel(post), post.url, "failed", message=e.message))
+                results[post] = e
+            except Exception as e:  # a bug on this post: name it and go on with the others
+                results[post] = InternalError(e, post.source)
+            else:
+                if isinstance(step, Job):
+                    jobs.append(step)
+                    continue
+                results[post] = step
+            ctx.ahead.discard(post)  # it will not run: a kernel started for it must not wait for the end
+        for job, result in run_all(jobs, settings.options.jobs, ctx.ahead):
             try:
                 results[job.post] = finish(job, result, ctx)
             except CoursenotesError as e:
                 results[job.post] = e
-    finally:  # nothing a gateway was sent stays on its side
+    finally:  # no kernel started ahead outlives the stage; nothing a gateway was sent stays on its side
+        ctx.ahead.close()
         ctx.executor.close()
     return {p: results[p] for p in posts}, report

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from coursenotes.errors import ExecutionError
 from coursenotes.execution.cache import ExecutionCache, code_hash, key_notebook, merge_outputs
 from coursenotes.execution.fingerprint import KernelMissingError
 from coursenotes.execution.frozen import Frozen, FrozenStore
-from coursenotes.execution.kernels import GatewayError, Pool
+from coursenotes.execution.kernels import Ahead, GatewayError, Pool
 from coursenotes.execution.options import execute_options, gateway_names, kernel_name, runs_code
 from coursenotes.execution.outcome import Executed
 from coursenotes.execution.refresh import refreshing
@@ -44,6 +46,7 @@ class Context:
         self.store = FrozenStore(settings.root)
         self.cache = ExecutionCache(settings.root, report.note)
         self.executor, self.report = executor, report
+        self.ahead = Ahead(executor, self.options.jobs or os.cpu_count() or 1)
 
     def rel(self, post: Post) -> str:
         """The post's file relative to the site root, as reports show it."""
@@ -61,6 +64,11 @@ class Context:
             raise ExecutionError(f"{message}; or build with --frozen", post.source, jupyter_line(post)) from None
         except ImportError:
             raise ExecutionError(NEEDS_EXEC, post.source) from None
+
+
+def cwd(post: Post) -> Path:
+    """The folder a post's kernel runs in: the post's own."""
+    return post.source.parent.resolve()
 
 
 def jupyter_line(post: Post) -> int | None:
@@ -103,6 +111,9 @@ def plan(post: Post, ctx: Context) -> Executed | Job:
         return from_frozen(post, nb, opts, kernel, frozen, ctx, started)
     if frozen and (freeze is True or (freeze == "auto" and frozen.code_hash == code)):
         return from_frozen(post, nb, opts, kernel, frozen, ctx, started)
+    if refresh or frozen is None or frozen.code_hash != code:
+        # Its code is not what last ran here: it will most likely run, so its kernel boots while the key is made.
+        ctx.ahead.start(post, kernel, cwd(post), where)
     key_nb = key_notebook(nb, opts, kernel, ctx.environment(post, kernel, where))
     try:
         hit = None if refresh else ctx.cache.lookup(key_nb)

@@ -10,30 +10,31 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from coursenotes.errors import ExecutionError
 from coursenotes.execution.cache import cells_of, merge_outputs
 from coursenotes.execution.frozen import Frozen
-from coursenotes.execution.kernels import Pool, Run
+from coursenotes.execution.kernels import Ahead, Run
 from coursenotes.execution.limits import cap_notebook
 from coursenotes.execution.outcome import Executed
-from coursenotes.execution.plan import Context, Job
+from coursenotes.execution.plan import Context, Job, cwd
 from coursenotes.execution.report import PostRun
 from coursenotes.settings import DEFAULT_TIMEOUT
 from coursenotes.sources import cell_line, code_cells
 
 
-def run(job: Job, executor: Pool) -> Run:
-    """Execute one job on a fresh kernel where it runs, in the post's folder: a plain result."""
-    cwd = job.post.source.parent.resolve()
-    return executor.run(job.key_nb, job.kernel, cwd, job.opts.get("timeout", DEFAULT_TIMEOUT), job.where)
+def run(job: Job, ahead: Ahead) -> Run:
+    """Execute one job on a fresh kernel (the one started ahead for it, if any) in the post's folder: a plain result."""
+    timeout, started = job.opts.get("timeout", DEFAULT_TIMEOUT), ahead.take(job.post)
+    return ahead.pool.run(job.key_nb, job.kernel, cwd(job.post), timeout, job.where, started)
 
 
-def run_all(jobs: list[Job], workers: int | None, executor: Pool) -> Iterator[tuple[Job, Run]]:
+def run_all(jobs: list[Job], workers: int | None, ahead: Ahead) -> Iterator[tuple[Job, Run]]:
     """Each job with its result as it finishes: up to `workers` at once, each on its own kernel."""
     workers = min(len(jobs), max(1, workers or os.cpu_count() or 1))
+    ahead.wait([(job.post, job.kernel, cwd(job.post), job.where) for job in jobs])
     if workers <= 1:
         for job in jobs:
-            yield job, run(job, executor)
+            yield job, run(job, ahead)
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        running = {pool.submit(run, job, executor): job for job in jobs}
+        running = {pool.submit(run, job, ahead): job for job in jobs}
         try:
             for done in as_completed(running):
                 yield running[done], done.result()

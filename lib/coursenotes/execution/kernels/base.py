@@ -49,8 +49,12 @@ class Executor(Protocol):
         """How messages name where the kernel ran."""
         ...
 
-    def client(self, nb, kernel: str, cwd: Path, timeout: float | None, state: RunState):
-        """An nbclient NotebookClient over `nb` whose kernel will start in the post's folder `cwd`."""
+    def start(self, kernel: str, cwd: Path) -> object | None:
+        """A kernel started ahead of its post in `cwd` (for `client`'s `started`); None if this executor cannot."""
+        ...
+
+    def client(self, nb, kernel: str, cwd: Path, timeout: float | None, state: RunState, started=None):
+        """An nbclient NotebookClient over `nb` whose kernel starts (or was `started`) in the post's folder `cwd`."""
         ...
 
     def execute(self, client, cwd: Path) -> None:
@@ -145,12 +149,27 @@ def interrupted(client) -> bool:
     return client is not None and getattr(client, "_async_cleanup_kernel_future", None) is not None
 
 
-def run_notebook(executor: Executor, key_nb, kernel: str, cwd: Path, timeout: float | None = None) -> Run:
-    """Execute the key notebook's code cells in order on a fresh kernel of `executor`; a Run, never an exception."""
+def stop(started) -> None:
+    """Shut down a kernel started ahead (a NotebookClient whose kernel runs) that no post will use."""
+    if isinstance(started, BaseException) or getattr(started, "km", None) is None:
+        return
+    try:
+        started._cleanup_kernel()  # nbclient's own: kill the kernel, remove its connection and IPC files
+    except Exception:
+        pass  # already gone
+
+
+def run_notebook(executor: Executor, key_nb, kernel: str, cwd: Path, timeout: float | None = None, started=None) -> Run:
+    """Execute the key notebook's code cells in order on a fresh kernel of `executor`; a Run, never an exception.
+
+    `started` is what `executor.start` gave for this post: its kernel is used (and shut down as
+    usual), and a start that failed fails the post with the message a start here would have given."""
     nb, state, n_code = runnable(key_nb), RunState(), len(key_nb.cells)
     start, client = time.perf_counter(), None
     try:
-        client = executor.client(nb, kernel, cwd, timeout, state)
+        if isinstance(started, BaseException):
+            raise started
+        client, started = executor.client(nb, kernel, cwd, timeout, state, started), None
         client.on_cell_start = lambda cell, cell_index: setattr(state, "cell", cell_number(cell_index, n_code))
         executor.execute(client, cwd)
     except ImportError as e:
@@ -164,5 +183,6 @@ def run_notebook(executor: Executor, key_nb, kernel: str, cwd: Path, timeout: fl
     finally:  # nbclient leaves its exit hook registered when a kernel fails to start
         if client is not None:
             atexit.unregister(client._cleanup_kernel)
+        stop(started)  # a kernel started ahead that never reached its client (client() failed)
     done, env = collect(key_nb, nb)
     return Run(True, done, seconds=time.perf_counter() - start, env=env)

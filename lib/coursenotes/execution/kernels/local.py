@@ -8,7 +8,8 @@ import uuid
 from pathlib import Path
 
 from coursenotes.execution import fingerprint
-from coursenotes.execution.kernels.base import Run, RunState, cell_failure, quiet_at_exit, run_notebook
+from coursenotes.execution.kernels.base import Run, RunState, cell_failure, quiet_at_exit, run_notebook, stop
+from coursenotes.execution.kernels.quick import manager_class
 
 
 def new_client(nb, kernel: str, cwd: Path, timeout: float | None):
@@ -22,6 +23,7 @@ def new_client(nb, kernel: str, cwd: Path, timeout: float | None):
     config = Config({"KernelManager": {"transport": "ipc", "ip": ip}})
     client = NotebookClient(
         nb,
+        kernel_manager_class=manager_class(),
         kernel_name=kernel,
         timeout=timeout,
         record_timing=False,
@@ -40,14 +42,40 @@ def exit_status(process) -> str:
     return f" (signal {-code})" if code < 0 else f" (exit {code})"
 
 
+def start_kernel(kernel: str, cwd: Path):
+    """A NotebookClient (no notebook yet) whose kernel is starting in `cwd`; or the exception its start raised.
+
+    nbclient's own steps, so the kernel gets the command line, folder and settings a run would give
+    it; this returns once the process is launched, and the kernel boots while the build goes on."""
+    client = None
+    try:
+        client = new_client(None, kernel, cwd, None)
+        client.create_kernel_manager()
+        client.start_new_kernel()
+        return client
+    except Exception as e:
+        stop(client)
+        return e
+    except BaseException:  # Ctrl-C mid-launch: leave no process behind
+        stop(client)
+        raise
+
+
 class LocalKernels:
     """The Executor for kernels on this machine."""
 
     label = "local kernel"
 
-    def client(self, nb, kernel: str, cwd: Path, timeout: float | None, state: RunState):
+    def start(self, kernel: str, cwd: Path):
+        """A kernel started ahead of its post (see start_kernel)."""
+        return start_kernel(kernel, cwd)
+
+    def client(self, nb, kernel: str, cwd: Path, timeout: float | None, state: RunState, started=None):
         """A NotebookClient that remembers its kernel's process: after it dies, its exit code says why."""
-        client = new_client(nb, kernel, cwd, timeout)
+        if started is None:
+            client = new_client(nb, kernel, cwd, timeout)
+        else:  # nbclient sees a kernel manager with a kernel: it connects, runs, and shuts it down as its own
+            client, client.nb, client.timeout = started, nb, timeout
         client.on_notebook_start = lambda notebook: setattr(
             state, "process", getattr(getattr(client.km, "provisioner", None), "process", None)
         )

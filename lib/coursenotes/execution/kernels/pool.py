@@ -60,12 +60,27 @@ class Pool:
         with self._lock:
             self.running[name] -= 1
 
-    def run(self, key_nb, kernel: str, cwd: Path, timeout: float | None, wanted: tuple[str, ...] = ()) -> Run:
-        """Execute on a fresh kernel of the chosen executor; a gateway's run says which host it ran on."""
-        name = self.acquire(wanted)
+    def start(self, kernel: str, cwd: Path, wanted: tuple[str, ...] = ()) -> tuple[str, object] | None:
+        """(where, started kernel) for a post that will probably run, if its one place to run starts ahead."""
+        names = self.choices(wanted)
+        if len(names) != 1:  # the least busy place is chosen when the post runs
+            return None
+        started = self.executors[names[0]].start(kernel, cwd)
+        return None if started is None else (names[0], started)
+
+    def run(
+        self, key_nb, kernel: str, cwd: Path, timeout: float | None, wanted: tuple[str, ...] = (), started=None
+    ) -> Run:
+        """Execute on a fresh kernel of the chosen executor (or `started`, from `start`); a gateway's run says where."""
+        if started is None:
+            name = self.acquire(wanted)
+        else:
+            name, started = started
+            with self._lock:
+                self.running[name] += 1
         executor = self.executors[name]
         try:
-            done = run_notebook(executor, key_nb, kernel, cwd, timeout)
+            done = run_notebook(executor, key_nb, kernel, cwd, timeout, started)
         finally:
             self.release(name)
         if done.ok and isinstance(executor, Gateway):

@@ -119,7 +119,16 @@ class Gateway:
         work = posixpath.join(self.settings.root, rel) if self.settings.root else str(folder)
         return {"KERNEL_WORKING_DIR": work, POST_DIR_ENV: rel}
 
-    def client(self, nb, kernel: str, cwd: Path, timeout: float | None, state: RunState, *, place: bool = True):
+    def start(self, kernel: str, cwd: Path) -> None:
+        """None: a gateway kernel starts when its post runs.
+
+        Its start is an HTTP request that returns once the kernel is up, so starting it here would
+        wait for it here; and a kernel on a shared gateway is not ours to start on a guess."""
+        return None
+
+    def client(
+        self, nb, kernel: str, cwd: Path, timeout: float | None, state: RunState, started=None, *, place: bool = True
+    ):
         """A NotebookClient whose kernel is started by the gateway and (with `place`) moved to the post's folder."""
         from nbclient import NotebookClient
 
