@@ -57,7 +57,7 @@ def measure(n: int, search: bool) -> dict[str, float]:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="250,500,1000,2000")
-    p.add_argument("--no-search", action="store_true", help="build with --no-search (no pagefind index)")
+    p.add_argument("--no-search", action="store_true", help="build with --no-search (no search page or index)")
     args = p.parse_args()
     search = not args.no_search
     sizes = [int(s) for s in args.sizes.split(",")]
