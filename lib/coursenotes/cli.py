@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from coursenotes import __version__
 from coursenotes.quarto.commands import add_quarto_commands
+from coursenotes.startup import skip_unused_format_checkers
 
 DESCRIPTION = """\
 Build a static course-notes blog whose posts run their code.
@@ -269,9 +270,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors print one line and exit 1, never a traceback."""
-    # jsonschema (under nbformat) imports rfc3987_syntax only for IRI format checks that
-    # notebooks never use; building its grammar costs over a second of every command's start.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    skip_unused_format_checkers()
     from coursenotes.errors import CoursenotesError, InternalError
 
     global DEBUG

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import nbformat
-
 from coursenotes.execution.options import keyed_options
-from coursenotes.sources import code_cells
+from coursenotes.sources import Node, code_cells, to_node
 
 FOLDER = ".jupyter_cache"
 REBUILT = "{folder}/ was unreadable ({why}); it was cleared and rebuilt, so these posts run again"
@@ -29,7 +27,7 @@ class Hit:
     data: dict
 
 
-def key_notebook(nb, opts: dict, kernel: str, env: dict) -> nbformat.NotebookNode:
+def key_notebook(nb, opts: dict, kernel: str, env: dict) -> Node:
     """What the cache key hashes: code cells with their keyed options, the kernel, the environment.
 
     Markdown cells and source line numbers are left out, so a prose edit is a cache hit."""
@@ -45,8 +43,8 @@ def key_notebook(nb, opts: dict, kernel: str, env: dict) -> nbformat.NotebookNod
         for i, c in enumerate(code_cells(nb))
     ]
     meta = {"kernelspec": {"name": kernel, "display_name": kernel}, "coursenotes": {"environment": env}}
-    # from_dict, not new_code_cell: validating each cell was a third of a no-op rebuild.
-    return nbformat.from_dict({"nbformat": 4, "nbformat_minor": 5, "metadata": meta, "cells": cells})
+    # Plain Nodes, not new_code_cell: validating each cell was a third of a no-op rebuild.
+    return to_node({"nbformat": 4, "nbformat_minor": 5, "metadata": meta, "cells": cells})
 
 
 def code_hash(nb, opts: dict, kernel: str) -> str:
@@ -62,11 +60,11 @@ def cells_of(nb) -> list[dict]:
     return [{"execution_count": c.get("execution_count"), "outputs": c.get("outputs", [])} for c in code_cells(nb)]
 
 
-def merge_outputs(nb, cells: list[dict]) -> nbformat.NotebookNode:
+def merge_outputs(nb, cells: list[dict]) -> Node:
     """A copy of the post's notebook with outputs put back into its code cells, by position."""
     nb = copy.deepcopy(nb)
     for cell, done in zip(code_cells(nb), cells):
-        cell.outputs = [nbformat.from_dict(o) for o in done.get("outputs", [])]
+        cell.outputs = [to_node(o) for o in done.get("outputs", [])]
         cell.execution_count = done.get("execution_count")
     return nb
 
@@ -84,6 +82,13 @@ def cache_class():
             return super().create_hashed_notebook(nb, nb_metadata, cell_metadata)
 
     return PostCache
+
+
+def notebook_node(nb):
+    """The notebook as nbformat's NotebookNode: jupyter-cache checks the type (nbformat loads only when executing)."""
+    import nbformat
+
+    return nbformat.from_dict(nb)
 
 
 def is_corrupt(e: Exception) -> bool:
@@ -125,7 +130,7 @@ class ExecutionCache:
 
     def key(self, key_nb) -> str:
         """The cache key of a key notebook."""
-        return self.db.create_hashed_notebook(key_nb)[1]
+        return self.db.create_hashed_notebook(notebook_node(key_nb))[1]
 
     def lookup(self, key_nb) -> Hit | None:
         """The cached execution of exactly this code, options, kernel and environment, if any."""
@@ -134,14 +139,14 @@ class ExecutionCache:
     def find(self, key_nb) -> Hit | None:
         """`lookup` without the guard."""
         try:
-            record = self.db.match_cache_notebook(key_nb)
+            record = self.db.match_cache_notebook(notebook_node(key_nb))
         except KeyError:
             return None
         # Read the executed notebook straight from jupyter-cache's folder: get_cache_bundle would
         # commit an "accessed" time per post (an fsync each, most of a no-op rebuild) and validate it.
         path = self.db._get_notebook_path_cache(record.hashkey)
         try:
-            executed = nbformat.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            executed = to_node(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):
             return None
         return Hit(record.hashkey, cells_of(executed), dict(record.data or {}))
@@ -153,7 +158,7 @@ class ExecutionCache:
         # Validity is ours to judge: cells with `eval: false` legitimately have no execution count.
         record = self.guarded(
             lambda: self.db.cache_notebook_bundle(
-                CacheBundleIn(executed, uri, data=data), check_validity=False, overwrite=True
+                CacheBundleIn(notebook_node(executed), uri, data=data), check_validity=False, overwrite=True
             )
         )
         return record.hashkey

@@ -14,16 +14,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-import nbformat
-
-from coursenotes.sources import Post, cell_options, code_cells
+from coursenotes.sources import Node, Post, cell_options, code_cells, to_node
 
 
 @dataclass(frozen=True)
 class Reused:
     """An executed post as the markdown stage reads it (what execution.Executed holds)."""
 
-    nb: nbformat.NotebookNode
+    nb: Node
     options: dict
     status: str = "cached"
 
@@ -40,10 +38,10 @@ def outputs_of(nb) -> list[dict]:
     return [{"execution_count": c.get("execution_count"), "outputs": c.get("outputs", [])} for c in code_cells(nb)]
 
 
-def with_outputs(nb, cells: list[dict]) -> nbformat.NotebookNode:
+def with_outputs(nb, cells: list[dict]) -> Node:
     """A copy of the post's notebook with stored outputs put back into its code cells, by position."""
     nb = copy.deepcopy(nb)
     for cell, done in zip(code_cells(nb), cells):
-        cell.outputs = [nbformat.from_dict(o) for o in done.get("outputs", [])]
+        cell.outputs = [to_node(o) for o in done.get("outputs", [])]
         cell.execution_count = done.get("execution_count")
     return nb

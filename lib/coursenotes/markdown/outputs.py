@@ -21,12 +21,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-import nbformat
-
 from coursenotes.execution import cap_outputs
 from coursenotes.markdown.displays import CellContext, div, fence, joined, merged_streams, output_markdown, raw_html
 from coursenotes.settings import CELL_OPTIONS, CODE_OPTIONS, attributes
-from coursenotes.sources import cell_options
+from coursenotes.sources import Node, cell_options
 
 # Jupyter Book / nbconvert tags, honoured like the matching Quarto options.
 TAG_OPTIONS = {
@@ -109,7 +107,7 @@ def raw_markdown(cell) -> str:
     return ""
 
 
-def notebook_markdown(nb: nbformat.NotebookNode, defaults: dict | None = None) -> PageSource:
+def notebook_markdown(nb: Node, defaults: dict | None = None) -> PageSource:
     """The whole notebook, outputs included, as one markdown document."""
     parts: list[str] = []
     files: dict[str, bytes] = {}

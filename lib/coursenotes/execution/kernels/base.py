@@ -74,7 +74,7 @@ def runnable(key_nb):
     """A copy to execute: nbclient's tags for `eval: false` and `error: true` cells, setup first, probe last."""
     import nbformat
 
-    nb = copy.deepcopy(key_nb)
+    nb = nbformat.from_dict(key_nb)  # a copy, and nbformat's own node type for nbclient
     for cell in nb.cells:
         opts = cell_options(cell)
         tags = ["skip-execution"] if opts.get("eval") is False else []
