@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from coursenotes.errors import CoursenotesError, FrontMatterError, RenderError
 from coursenotes.render.dateformat import date_style, format_date
-from coursenotes.render.pandoc import pandoc_path
+from coursenotes.render.pandoc import pandoc_env, pandoc_path
 from coursenotes.sources import Post
 
 FIELDS = ("title", "subtitle", "description")
@@ -74,6 +74,7 @@ def run_inline(texts: list[str]) -> list[str]:
             input=doc.encode(),
             capture_output=True,
             timeout=120,
+            env=pandoc_env(),
         )
     except subprocess.TimeoutExpired:
         raise RenderError("pandoc took over 120 s on the posts' titles") from None

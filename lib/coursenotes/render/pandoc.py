@@ -44,6 +44,14 @@ def filters(root: Path) -> list[Path]:
     return sorted(ext.glob("*.lua")) if ext.is_dir() else []
 
 
+def pandoc_env() -> dict[str, str]:
+    """The environment for a pandoc run: a 16 MB starting heap unless the user set GHCRTS themselves.
+
+    The binary asks for 64 MB (`-with-rtsopts=-H64m`); zeroing that costs 0.04 s of system time per
+    run, a third of each post's pandoc run (the outputs are the same)."""
+    return {**os.environ, "GHCRTS": os.environ.get("GHCRTS", "-H16m")}
+
+
 def pandoc_args(root: Path) -> list[str]:
     """Arguments for one post: our reader, MathML (no CDN), highlighting classes, the filters."""
     args = [
@@ -75,7 +83,9 @@ def render_markdown(markdown: str, root: Path, source: Path, meta: PandocMeta = 
     """One pandoc run: markdown in, fragment out; a RenderError naming the post on failure."""
     args = pandoc_args(root) + list(meta.args)
     try:
-        proc = subprocess.run(args, input=markdown.encode(), capture_output=True, cwd=root, timeout=120)
+        proc = subprocess.run(
+            args, input=markdown.encode(), capture_output=True, cwd=root, timeout=120, env=pandoc_env()
+        )
     except subprocess.TimeoutExpired:
         raise RenderError("pandoc took over 120 s", source) from None
     if proc.returncode != 0:
