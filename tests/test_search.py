@@ -103,3 +103,16 @@ def test_mark_ranges_are_exactly_the_combining_marks_python_knows():
     listed = {c for lo, hi in MARK_RANGES for c in range(lo, hi + 1)}
     marks = {c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")}
     assert listed == marks
+
+
+def test_quarto_search_false_leaves_a_page_out_or_turns_search_off(site):
+    two_posts(site)
+    site.post("c.md", simple_post("Private notes", extra="search: false\n", body="Unlisted zymurgy."))
+    assert build(site.root).ok
+    assert postings(site, "zymurgy") == {} and json.loads(site.read("search/meta.json"))["pages"] == 2
+    assert "Unlisted zymurgy" in site.read("posts/c/index.html")  # still published, only not searchable
+    config = site.root / "_quarto.yml"
+    config.write_text(config.read_text().replace("website:\n", "website:\n  search: false\n", 1))
+    assert "search: false" in config.read_text()
+    assert build(site.root).ok
+    assert not (site.root / "_site/search").exists() and "search-form" not in site.read("index.html")

@@ -228,13 +228,14 @@ def build(
     if undrawn:
         notes.append(f"{undrawn} diagram(s) left for the reader's browser to draw (mermaid.js): {UNDRAWN}")
     try:
-        pages = session.pages(config, options.search)
-        files = site_files(config, visible, bodies, extra, options.search, site_pages, pages)
+        search = options.search and config.search
+        pages = session.pages(config, search)
+        files = site_files(config, visible, bodies, extra, search, site_pages, pages)
         problems = navbar_problems(config, files)
         if problems:
             return BuildResult(visible, problems, out, report=report, notes=notes, warnings=warnings)
         files.update(report_files(pages, report))
-        if options.search:
+        if search:
             files.update(session.search_files(visible, site_pages, bodies))
         reuse = session.reuse(files)
         if session.in_place(files, reuse):  # a few files changed: write those (docs/incremental.md)

@@ -82,6 +82,7 @@ class SiteConfig:
     tool: ToolSettings = field(default_factory=ToolSettings)
     html: dict = field(default_factory=dict)  # site-wide `format: html:` options the Lua filters read (code-fold, ...)
     notes: tuple[str, ...] = ()  # `_quarto.yml: ...` lines about settings this build does not draw
+    search: bool = True  # `website: search: false` turns the search page and index off, as in Quarto
 
     @property
     def posts_dir(self) -> Path:

@@ -116,4 +116,5 @@ def load_site(root: Path, tool: ToolSettings | None = None) -> SiteConfig:
         tool=tool or ToolSettings(),
         html=page_options(data, {}),
         notes=tuple(f"{QUARTO_FILE}: `{key}` {why}" for key, why in unsupported_options(data)),
+        search=website.get("search") is not False,
     )

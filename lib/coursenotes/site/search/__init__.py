@@ -25,7 +25,7 @@ def pages_of(posts: Sequence, site_pages: Sequence, bodies: dict) -> dict[str, t
     found: dict[str, tuple[Fields, str]] = {}
     undated = {id(p) for p in site_pages}
     for post in [*posts, *site_pages]:
-        if post not in bodies:
+        if post not in bodies or post.meta.get("search") is False:  # Quarto's `search: false` leaves a page out
             continue
         fields = fields_of(post, dated=id(post) not in undated)
         pid = doc_id(fields[0])
