@@ -118,8 +118,8 @@ def render_posts(
 
 def reusable_outputs(posts: list[Post], session: Session) -> tuple[dict[Post, tuple], dict[Post, str]]:
     """({post: (executed notebook, report row)} for posts whose code is as last built, {post: code key})."""
-    from coursenotes.incremental.outputs import Reused, code_key, with_outputs
-    from coursenotes.sources import to_notebook
+    from coursenotes.incremental.outputs import Reused, code_key
+    from coursenotes.sources import to_notebook, with_outputs
 
     reused, codes = {}, {}
     for post in posts:
@@ -144,7 +144,7 @@ def render_changed(
 ) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report]:
     """render_posts for changed posts (and `always`); the others' bodies, files and report rows from the memo."""
     from coursenotes.execution import Report
-    from coursenotes.incremental.outputs import outputs_of
+    from coursenotes.sources import outputs_of
 
     remembered = {p: hit for p in posts if (hit := session.remembered(p)) is not None}
     # A remembered post's options were read when it was rendered, from the same source and settings.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import shutil
@@ -12,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from coursenotes.execution.options import keyed_options
-from coursenotes.sources import Node, code_cells, to_node
+from coursenotes.sources import Node, code_cells, outputs_of, to_node
 
 FOLDER = ".jupyter_cache"
 REBUILT = "{folder}/ was unreadable ({why}); it was cleared and rebuilt, so these posts run again"
@@ -53,20 +52,6 @@ def code_hash(nb, opts: dict, kernel: str) -> str:
     A machine without the GPU or fastai must still recognise the code it was given as frozen."""
     cells = [[c.source, keyed_options(c, opts)] for c in code_cells(nb)]
     return hashlib.sha256(json.dumps([kernel, cells], sort_keys=True).encode()).hexdigest()[:32]
-
-
-def cells_of(nb) -> list[dict]:
-    """Each code cell's outputs and execution count, in order."""
-    return [{"execution_count": c.get("execution_count"), "outputs": c.get("outputs", [])} for c in code_cells(nb)]
-
-
-def merge_outputs(nb, cells: list[dict]) -> Node:
-    """A copy of the post's notebook with outputs put back into its code cells, by position."""
-    nb = copy.deepcopy(nb)
-    for cell, done in zip(code_cells(nb), cells):
-        cell.outputs = [to_node(o) for o in done.get("outputs", [])]
-        cell.execution_count = done.get("execution_count")
-    return nb
 
 
 @cache
@@ -149,7 +134,7 @@ class ExecutionCache:
             executed = to_node(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):
             return None
-        return Hit(record.hashkey, cells_of(executed), dict(record.data or {}))
+        return Hit(record.hashkey, outputs_of(executed), dict(record.data or {}))
 
     def store(self, executed, uri: str, data: dict) -> str:
         """Cache a successful execution (the key notebook with outputs); its key."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursenotes.errors import ExecutionError
-from coursenotes.execution.cache import ExecutionCache, code_hash, key_notebook, merge_outputs
+from coursenotes.execution.cache import ExecutionCache, code_hash, key_notebook
 from coursenotes.execution.fingerprint import KernelMissingError
 from coursenotes.execution.frozen import Frozen, FrozenStore
 from coursenotes.execution.kernels import Ahead, GatewayError, Pool
@@ -17,7 +17,7 @@ from coursenotes.execution.outcome import Executed
 from coursenotes.execution.refresh import refreshing
 from coursenotes.execution.report import PostRun, Report
 from coursenotes.settings import Settings
-from coursenotes.sources import Post, to_notebook
+from coursenotes.sources import Post, to_notebook, with_outputs
 
 NEEDS_EXEC = (
     "executing posts needs the exec extra (`pip install -e .[exec]`); or build from the frozen store with --frozen"
@@ -84,7 +84,7 @@ def stale_message(post: Post, frozen: Frozen | None) -> str:
 
 def from_frozen(post: Post, nb, opts: dict, kernel: str, frozen: Frozen, ctx: Context, started: float) -> Executed:
     """The post with the frozen store's outputs, no kernel started."""
-    merged = merge_outputs(nb, ctx.store.outputs(post.slug, frozen))
+    merged = with_outputs(nb, ctx.store.outputs(post.slug, frozen))
     seconds = time.perf_counter() - started
     ctx.report.add(
         PostRun(ctx.rel(post), post.url, "frozen", seconds, kernel, frozen.cache_key, frozen.code_hash,
@@ -132,4 +132,4 @@ def plan(post: Post, ctx: Context) -> Executed | Job:
         PostRun(ctx.rel(post), post.url, "cached", time.perf_counter() - started, kernel, hit.key, code,
                 data.get("seconds"), data.get("environment", {}))
     )  # fmt: skip
-    return Executed(merge_outputs(nb, hit.cells), opts, "cached")
+    return Executed(with_outputs(nb, hit.cells), opts, "cached")

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from coursenotes.errors import ExecutionError
-from coursenotes.execution.cache import cells_of, merge_outputs
 from coursenotes.execution.frozen import Frozen
 from coursenotes.execution.kernels import Ahead, Run
 from coursenotes.execution.limits import cap_notebook
@@ -16,7 +15,7 @@ from coursenotes.execution.outcome import Executed
 from coursenotes.execution.plan import Context, Job, cwd
 from coursenotes.execution.report import PostRun
 from coursenotes.settings import DEFAULT_TIMEOUT
-from coursenotes.sources import cell_line, code_cells
+from coursenotes.sources import cell_line, code_cells, outputs_of, with_outputs
 
 
 def run(job: Job, ahead: Ahead) -> Run:
@@ -61,10 +60,10 @@ def finish(job: Job, result: Run, ctx: Context) -> Executed | ExecutionError:
     cap_notebook(result.nb)  # before the cache and the frozen store keep it
     data = {"seconds": round(result.seconds, 2), "environment": result.env, "kernel": job.kernel}
     key = ctx.cache.store(result.nb, ctx.rel(post), data)
-    cells = cells_of(result.nb)
+    cells = outputs_of(result.nb)
     ctx.store.write(post.slug, Frozen(ctx.rel(post), job.kernel, job.code_hash, key, result.seconds, result.env, cells))
     ctx.report.add(
         PostRun(ctx.rel(post), post.url, "executed", seconds, job.kernel, key, job.code_hash,
                 round(result.seconds, 2), result.env)
     )  # fmt: skip
-    return Executed(merge_outputs(job.nb, cells), job.opts, "executed")
+    return Executed(with_outputs(job.nb, cells), job.opts, "executed")

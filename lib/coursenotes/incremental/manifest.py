@@ -11,6 +11,19 @@ NAME = "manifest.json"
 FORMAT = 1
 
 
+def store(path: Path, data: bytes) -> None:
+    """Write a cache file whole (beside it, then one rename): readers never see half of one.
+
+    A failed write (a full or read-only disk) only costs the next build time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 def options_key(options) -> str:
     """The command-line choices that change the output (never --jobs); '' when the build must not be skipped."""
     if options.refresh is not None:
@@ -58,10 +71,4 @@ class Manifest:
 
     def save(self) -> None:
         """Write atomically: a concurrent build reads the old manifest or the new one, never half of one."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.data, separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        store(self.path, json.dumps(self.data, separators=(",", ":")).encode())

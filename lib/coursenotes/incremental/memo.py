@@ -8,7 +8,7 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 
-from coursenotes.incremental.manifest import FOLDER
+from coursenotes.incremental.manifest import FOLDER, store
 
 SOURCES = "sources.pickle"
 INLINE = "inline.pickle"
@@ -63,14 +63,7 @@ class SourceMemo:
         """Keep this build's posts; files that are gone are forgotten."""
         if self.used == self.known:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump((self.shared, self.used), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        store(self.path, pickle.dumps((self.shared, self.used), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class InlineMemo(dict[str, str]):
@@ -97,14 +90,7 @@ class InlineMemo(dict[str, str]):
         kept = {t: h for t, h in self.items() if t in self.used}
         if len(self) == self.before and len(kept) == len(self):
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump((self.shared, kept), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        store(self.path, pickle.dumps((self.shared, kept), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class BodyMemo:
@@ -134,12 +120,4 @@ class BodyMemo:
 
     def put(self, rel: str, key: str, value: tuple) -> None:
         """Remember one post's result; a failed write only costs speed."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            path = self.file(rel)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        store(self.file(rel), pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))

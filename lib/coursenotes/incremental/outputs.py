@@ -9,12 +9,11 @@ fingerprint, nbclient) is not even imported.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from dataclasses import dataclass
 
-from coursenotes.sources import Node, Post, cell_options, code_cells, to_node
+from coursenotes.sources import Node, Post, cell_options, code_cells
 
 
 @dataclass(frozen=True)
@@ -31,17 +30,3 @@ def code_key(post: Post, nb) -> str:
     cells = [[cell.source, cell_options(cell)] for cell in code_cells(nb)]
     text = json.dumps([post.kind, sorted(post.meta.items(), key=str), cells], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def outputs_of(nb) -> list[dict]:
-    """Each code cell's outputs and execution count, in order."""
-    return [{"execution_count": c.get("execution_count"), "outputs": c.get("outputs", [])} for c in code_cells(nb)]
-
-
-def with_outputs(nb, cells: list[dict]) -> Node:
-    """A copy of the post's notebook with stored outputs put back into its code cells, by position."""
-    nb = copy.deepcopy(nb)
-    for cell, done in zip(code_cells(nb), cells):
-        cell.outputs = [to_node(o) for o in done.get("outputs", [])]
-        cell.execution_count = done.get("execution_count")
-    return nb

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
-from coursenotes.incremental.manifest import FOLDER
+from coursenotes.incremental.manifest import FOLDER, store
 from coursenotes.site.search import Index
 
 SEARCH = "search"
@@ -40,12 +39,5 @@ class SearchMemo:
 
     def save(self) -> None:
         """Write the held index (after the site is published); a failed write only costs the next build time."""
-        if self.pending is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(self.pending)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        if self.pending is not None:
+            store(self.path, self.pending)

@@ -3,11 +3,12 @@
 Discovery, front matter, slugs, reading time, Markdown fences, and the notebook shape
 (code cells carry their `#|` options and source line; see cells.py) that every later stage reads.
 Public names: Post, discover, discover_pages, check_unique, read_post, post_name, to_notebook, slugify,
-split_date_prefix, cell_options, cell_line, code_cells, fence_blocks, ticks_for, cell_text, walk, inherited
+split_date_prefix, cell_options, cell_line, code_cells, outputs_of, with_outputs, fence_blocks, ticks_for,
+cell_text, walk, inherited
 (_metadata.yml), find_pages, read_page, inside, Node and to_node (nbformat's NotebookNode, without nbformat).
 """
 
-from coursenotes.sources.cells import cell_line, cell_options, code_cells
+from coursenotes.sources.cells import cell_line, cell_options, code_cells, outputs_of, with_outputs
 from coursenotes.sources.discovery import walk
 from coursenotes.sources.fences import fence_blocks, ticks_for
 from coursenotes.sources.frontmatter import cell_text, read_source
@@ -33,6 +34,7 @@ __all__ = [
     "find_pages",
     "inherited",
     "inside",
+    "outputs_of",
     "post_name",
     "read_page",
     "read_post",
@@ -43,4 +45,5 @@ __all__ = [
     "to_node",
     "to_notebook",
     "walk",
+    "with_outputs",
 ]

@@ -1,6 +1,10 @@
-"""Where a code cell keeps its `#|` options and source line: written by the notebook stage, read by all others."""
+"""Where a code cell keeps its `#|` options, source line and outputs: written by sources, read by every later stage."""
 
 from __future__ import annotations
+
+import copy
+
+from coursenotes.sources.nodes import Node, to_node
 
 METADATA_KEY = "coursenotes"
 
@@ -23,3 +27,17 @@ def cell_line(cell) -> int | None:
 def code_cells(nb) -> list:
     """The notebook's code cells, in order (cell numbers in messages count these from 1)."""
     return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def outputs_of(nb) -> list[dict]:
+    """Each code cell's outputs and execution count, in order."""
+    return [{"execution_count": c.get("execution_count"), "outputs": c.get("outputs", [])} for c in code_cells(nb)]
+
+
+def with_outputs(nb, cells: list[dict]) -> Node:
+    """A copy of the post's notebook with stored outputs put back into its code cells, by position."""
+    nb = copy.deepcopy(nb)
+    for cell, done in zip(code_cells(nb), cells):
+        cell.outputs = [to_node(o) for o in done.get("outputs", [])]
+        cell.execution_count = done.get("execution_count")
+    return nb
