@@ -163,8 +163,14 @@ def render_changed(
         bodies.update(more_bodies)
         extra.update(more_extra)
         errors += more_errors
+    for post, (fragment, files, _) in remembered.items():
+        bodies[post], extra[post] = fragment, files
     # Diagrams before the memo: a reused body is kept with its SVGs inlined (inlining costs more than pandoc).
-    bodies, _ = inline_diagrams(bodies, settings.root, allow_browser=not settings.options.frozen)
+    drawn, _ = inline_diagrams(bodies, settings.root, allow_browser=not settings.options.frozen)
+    for post, (fragment, files, row) in remembered.items():
+        if drawn[post] is not fragment:  # a diagram drawn since it was remembered: never inline it again
+            session.remember(post, (drawn[post], files, row))
+    bodies = drawn
     rows = [r for _, r in reused.values() if r is not None] + [
         hit[2] for hit in remembered.values() if hit[2] is not None
     ]
@@ -177,8 +183,6 @@ def render_changed(
     for post, executed in done.items():
         if post in codes and post in bodies:
             session.remember_outputs(post, codes[post], (outputs_of(executed.nb), executed.options, runs.get(post.url)))
-    for post, (fragment, files, _) in remembered.items():
-        bodies[post], extra[post] = fragment, files
     wanted = [*posts, *always]
     return {p: bodies[p] for p in wanted if p in bodies}, extra, errors, report
 

@@ -14,13 +14,9 @@ from collections.abc import Callable
 from coursenotes.errors import CoursenotesError, ExecutionError, InternalError
 from coursenotes.execution.cache import ExecutionCache
 from coursenotes.execution.frozen import FrozenStore
-from coursenotes.execution.kernels import Pool
 from coursenotes.execution.limits import cap_outputs
 from coursenotes.execution.outcome import Executed
-from coursenotes.execution.plan import Context, Job, plan
-from coursenotes.execution.refresh import check_refresh
 from coursenotes.execution.report import PostRun, Report
-from coursenotes.execution.runner import finish, run_all
 from coursenotes.settings import Settings
 from coursenotes.sources import Post
 
@@ -31,6 +27,12 @@ def execute_posts(
     posts: list[Post], settings: Settings, progress: Callable[[str], None] | None = None
 ) -> tuple[dict[Post, Executed | CoursenotesError], Report]:
     """Each post's executed notebook (or the error that stopped it), and the execution report."""
+    # Imported here: kernels, asyncio and the gateway client load only when some post's code must run.
+    from coursenotes.execution.kernels import Pool
+    from coursenotes.execution.plan import Context, Job, plan
+    from coursenotes.execution.refresh import check_refresh
+    from coursenotes.execution.runner import finish, run_all
+
     report = Report(progress)
     check_refresh(posts, settings.root, settings.options)
     ctx = Context(settings, Pool.from_settings(settings), report)

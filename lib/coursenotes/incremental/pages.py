@@ -12,6 +12,7 @@ from coursenotes.sources import Post
 from coursenotes.urls import page_path
 
 PLAIN = (str, int, float, bool, type(None), dt.datetime, dt.date)
+LONG = 4096  # characters: longer strings are fingerprinted by digest
 
 
 class Fingerprints:
@@ -30,6 +31,9 @@ class Fingerprints:
 
     def __call__(self, value) -> str | None:
         """The value as text that changes whenever what a template can see of it changes."""
+        if isinstance(value, str) and len(value) > LONG:
+            # A page body: its digest is a third of the cost of its repr, and as unique.
+            return "sha1:" + hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest()
         if isinstance(value, PLAIN):
             return repr(value)
         if isinstance(value, Post):
@@ -51,9 +55,20 @@ class Fingerprints:
 class CachedPages(Pages):
     """Pages that hands back the published file when a page's key matches the one it was last built from."""
 
-    def __init__(self, config, search: bool, known: dict[str, str], published: Callable[[str], bytes | None]):
+    def __init__(
+        self,
+        config,
+        search: bool,
+        known: dict[str, str],
+        published: Callable[[str], bytes | None],
+        known_sources: dict[str, dict] | None = None,
+    ):
         super().__init__(config, search)
         self.known, self.published = known, published
+        # The CSP needs of the pages last built (only those that have any), valid for the keys in `known`.
+        self.known_sources = known_sources or {}
+        self.found_sources: dict[str, dict[str, list[str]]] = {}
+        self.urls: dict[str, str] = {}  # output path -> URL of each page rendered with a key
         self.base = hashlib.sha256(repr((config, search)).encode()).hexdigest()
         self.fingerprint = Fingerprints()
         self.keys: dict[str, str] = {}  # url -> key of every page rendered or reused this build
@@ -69,9 +84,20 @@ class CachedPages(Pages):
         """The published page when its key is unchanged and its file intact, else a fresh render."""
         key = self.key(template, url, context)
         if key is not None:
-            self.keys[url] = key
+            self.keys[url], self.urls[page_path(url)] = key, url
             if self.known.get(url) == key:
                 data = self.published(page_path(url))
                 if data is not None:
                     return data
         return super().render(template, url, **context)
+
+    def page_sources(self, path: str, data) -> dict[str, set[str]]:
+        """A page's CSP needs: remembered while its key is unchanged (its bytes are then the same), else read."""
+        url = self.urls.get(path)
+        if url is not None and self.known.get(url) == self.keys[url]:
+            need = {d: set(v) for d, v in self.known_sources.get(url, {}).items()}
+        else:
+            need = super().page_sources(path, data)
+        if url is not None and need:
+            self.found_sources[url] = {d: sorted(v) for d, v in need.items()}
+        return need

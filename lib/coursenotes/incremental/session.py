@@ -109,7 +109,8 @@ class Session:
             except OSError:
                 return None
 
-        self.cached_pages = CachedPages(config, search, self.entry.get("pages", {}), published)
+        known_sources = self.entry.get("page_sources", {})
+        self.cached_pages = CachedPages(config, search, self.entry.get("pages", {}), published, known_sources)
         return self.cached_pages
 
     def search_files(self, posts: list[Post], site_pages: list[Post], bodies: dict) -> dict[str, bytes]:
@@ -147,6 +148,7 @@ class Session:
             "out": out_identity(self.out),
             "files": record_files(self.out, self.keys, self.entry.get("files", {}), self.kept),
             "pages": pages.keys if pages else {},
+            "page_sources": pages.found_sources if pages else {},
             "search": self.search_token,
         }
         self.sources.save()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -62,24 +63,33 @@ def sources(html: str) -> dict[str, set[str]]:
     return need
 
 
-def policy(pages: list[str]) -> str:
+def page_text(data: bytes | Path) -> str:
+    """A page's HTML as text, whether rendered (bytes) or copied from the project (a path)."""
+    return data.decode() if isinstance(data, bytes) else data.read_text(encoding="utf-8", errors="replace")
+
+
+def policy(pages: list[dict[str, set[str]]]) -> str:
     """The Content-Security-Policy header value that lets every page load what it uses, and nothing else."""
     directives = {k: list(v) for k, v in FIXED.items()}
-    for html in pages:
-        for directive, values in sources(html).items():
-            directives[directive] += sorted(values - set(directives[directive]))
+    for need in pages:
+        for directive, values in need.items():
+            directives[directive] += sorted(set(values) - set(directives[directive]))
     directives["frame-src"] = directives["frame-src"] or ["'none'"]
     parts = [f"{k} {' '.join(dict.fromkeys(v))}" for k, v in directives.items()]
     return "; ".join([*parts, "upgrade-insecure-requests"])
 
 
-def header_files(config: SiteConfig, files: dict[str, bytes | Path]) -> dict[str, bytes]:
-    """`_headers` (Netlify reads it from the publish folder) with the generated policy for every path."""
-    pages = [
-        (data.decode() if isinstance(data, bytes) else data.read_text(encoding="utf-8", errors="replace"))
-        for name, data in files.items()
-        if name.endswith(".html")
-    ]
+def header_files(
+    config: SiteConfig,
+    files: dict[str, bytes | Path],
+    sources_of: Callable[[str, bytes | Path], dict[str, set[str]]] | None = None,
+) -> dict[str, bytes]:
+    """`_headers` (Netlify reads it from the publish folder) with the generated policy for every path.
+
+    `sources_of(path, data)` gives one page's needs; by default each page is read (an incremental build
+    passes one that remembers pages whose content is unchanged)."""
+    read = sources_of or (lambda _, data: sources(page_text(data)))
+    pages = [read(name, data) for name, data in files.items() if name.endswith(".html")]
     lines = ["/*", f"  Content-Security-Policy: {policy(pages)}"]
     lines += [f"  {name}: {value}" for name, value in OTHER_HEADERS.items()]
     return {"_headers": ("\n".join(lines) + "\n").encode()}
