@@ -265,3 +265,24 @@ def test_an_updated_mermaid_chunk_is_republished(site):
     chunk.write_text("/* two, after npm ci */")
     again = build(site.root, QUIET)
     assert again.ok and not again.up_to_date and published.read_text() == "/* two, after npm ci */"
+
+
+def test_a_body_remembered_before_its_diagram_was_drawn_is_inlined_once(site, tmp_path, monkeypatch):
+    from coursenotes.render.diagrams import DiagramStore
+
+    site.post("d.md", post_text("D", ["math"], "2024-01-01", "A diagram."))
+    site.post("e.md", simple_post("E", body="Another post."))
+    assert build(site.root, QUIET).ok  # no browser here: the diagram is left for the reader's
+    svg = '<svg id="{id}" xmlns="http://www.w3.org/2000/svg"><g><text>A</text></g></svg>'
+    DiagramStore(site.root).write("flowchart LR\n  A --> B", svg, svg)  # drawn since, e.g. on another machine
+    site.post("e.md", simple_post("E", body="Another post, edited."))
+    assert build(site.root, QUIET).ok
+    assert "diagram-svg" in site.read("posts/d/index.html")
+    reads: list[str] = []
+    real = DiagramStore.read
+    monkeypatch.setattr(DiagramStore, "read", lambda self, source: reads.append(source) or real(self, source))
+    site.post("e.md", simple_post("E", body="Another post, edited twice."))
+    assert build(site.root, QUIET).ok
+    assert reads == [] and "diagram-svg" in site.read("posts/d/index.html")  # kept inlined in the memo
+    monkeypatch.undo()
+    assert_exact(site, tmp_path)
