@@ -141,8 +141,9 @@ def render_changed(
     session: Session,
     progress: Callable[[str], None] | None = None,
     always: Sequence[Post] = (),
-) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report]:
-    """render_posts for changed posts (and `always`); the others' bodies, files and report rows from the memo."""
+) -> tuple[dict[Post, Fragment], dict[Post, dict], list[CoursenotesError], Report, int]:
+    """render_posts for changed posts (and `always`); the others' bodies, files and report rows from the memo;
+    and how many diagrams are left for the reader's browser."""
     from coursenotes.execution import Report
     from coursenotes.sources import outputs_of
 
@@ -166,7 +167,7 @@ def render_changed(
     for post, (fragment, files, _) in remembered.items():
         bodies[post], extra[post] = fragment, files
     # Diagrams before the memo: a reused body is kept with its SVGs inlined (inlining costs more than pandoc).
-    drawn, _ = inline_diagrams(bodies, settings.root, allow_browser=not settings.options.frozen)
+    drawn, undrawn = inline_diagrams(bodies, settings.root, allow_browser=not settings.options.frozen)
     for post, (fragment, files, row) in remembered.items():
         if drawn[post] is not fragment:  # a diagram drawn since it was remembered: never inline it again
             session.remember(post, (drawn[post], files, row))
@@ -184,7 +185,7 @@ def render_changed(
         if post in codes and post in bodies:
             session.remember_outputs(post, codes[post], (outputs_of(executed.nb), executed.options, runs.get(post.url)))
     wanted = [*posts, *always]
-    return {p: bodies[p] for p in wanted if p in bodies}, extra, errors, report
+    return {p: bodies[p] for p in wanted if p in bodies}, extra, errors, report, undrawn
 
 
 def up_to_date_result(session: Session, out: Path, options: BuildOptions) -> BuildResult:
@@ -220,9 +221,8 @@ def build(
     site_pages, page_display_errors = with_display(site_pages, session.inline)
     errors += display_errors + page_display_errors
     visible = [p for p in posts if options.drafts or not p.draft]
-    bodies, extra, render_errors, report = render_changed(visible, settings, session, progress, site_pages)
+    bodies, extra, render_errors, report, undrawn = render_changed(visible, settings, session, progress, site_pages)
     errors += render_errors
-    bodies, undrawn = inline_diagrams(bodies, config.root, allow_browser=not options.frozen)
     shown = [p for p in [*visible, *site_pages] if p in bodies]
     warnings = [w for p in shown for w in in_file_order(as_warnings(bodies[p].warnings, p.source))]
     if errors:

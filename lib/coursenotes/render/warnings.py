@@ -68,6 +68,8 @@ def source_text(source: Path) -> str:
 
 def as_warnings(found, source: Path) -> list[RenderWarning]:
     """(needle, message) pairs as warnings naming the post and the line each needle is on."""
+    if not found:
+        return []  # most posts: their file is not read again
     text, out = source_text(source), []
     seen: dict[str, int] = {}
     for needle, message in found:
