@@ -35,6 +35,7 @@ class Session:
         self.cached_pages: CachedPages | None = None
         self.search = SearchMemo(self.root, sha(str(self.out), self.options or "")[:24])
         self.search_token: str | None = None
+        self.as_published: dict[str, tuple[bytes, str]] = {}  # pages read back from the site, with their keys
 
     def manifest_inputs(self) -> dict:
         """Any recorded input hashes (from another output folder's entry) to spare re-hashing files."""
@@ -105,9 +106,11 @@ class Session:
                 return None
             try:
                 with open(os.path.join(self.out, rel), "rb") as f:
-                    return f.read()
+                    data = f.read()
             except OSError:
                 return None
+            self.as_published[rel] = (data, recorded[rel][0])  # its content key is known: no need to hash it again
+            return data
 
         known_sources = self.entry.get("page_sources", {})
         self.cached_pages = CachedPages(config, search, self.entry.get("pages", {}), published, known_sources)
@@ -122,9 +125,14 @@ class Session:
 
     def reuse(self, files: dict[str, bytes | Path]) -> set[str]:
         """The files to hard-link from (or leave in) the published site: their content is unchanged."""
-        self.keys = {rel: content_key(data) for rel, data in files.items()}
+        self.keys = {rel: self.known_key(rel, data) for rel, data in files.items()}
         self.kept = reusable(files, self.keys, self.out, self.entry)
         return self.kept
+
+    def known_key(self, rel: str, data: bytes | Path) -> str:
+        """The content key of a file: as recorded when it is the very page read back from the site, else hashed."""
+        kept = self.as_published.get(rel)
+        return kept[1] if kept is not None and kept[0] is data else content_key(data)
 
     def in_place(self, files: dict, unchanged: set[str]) -> bool:
         """True when the published site can be updated file by file (see update.py)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 
 from coursenotes.settings import SiteConfig
 from coursenotes.sources import Post
@@ -19,8 +20,9 @@ MAX_CONTENT = 200_000
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+@lru_cache(maxsize=256)
 def xml_text(text: str) -> str:
-    """Text with the characters XML forbids removed."""
+    """Text with the characters XML forbids removed (remembered: a post's content is in several feeds)."""
     return NOT_XML.sub("", text)
 
 
