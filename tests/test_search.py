@@ -116,3 +116,12 @@ def test_quarto_search_false_leaves_a_page_out_or_turns_search_off(site):
     assert "search: false" in config.read_text()
     assert build(site.root).ok
     assert not (site.root / "_site/search").exists() and "search-form" not in site.read("index.html")
+
+
+def test_terms_of_text_with_and_without_cjk_agree_word_for_word():
+    from coursenotes.site.search.text import terms
+
+    # Halfwidth katakana become CJK only after NFKC: the pairs must still be made.
+    assert terms("ｶﾀｶﾅ model") == ["カタ", "タカ", "カナ", "model"]
+    assert terms("Model data 機械学習 x" + "y" * 41) == ["model", "data", "機械", "械学", "学習"]
+    assert terms("Fast.ai, lesson 1: Übung") == ["fast", "ai", "lesson", "1", "übung"]

@@ -40,14 +40,17 @@ class Source:
 
 def parse_yaml(text: str, path: Path, first_line: int) -> tuple[dict, dict]:
     """Front-matter YAML as a dict plus each top-level key's file line."""
-    try:
-        node = yaml.compose(text, Loader=TextDateLoader)
-        meta = yaml.load(text, Loader=TextDateLoader)
+    loader = TextDateLoader(text)
+    try:  # parsed once: the node gives the keys' lines, the same node the values (as yaml.load would)
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = first_line + mark.line if mark else first_line
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise FrontMatterError(f"invalid YAML front matter: {problem}", path, line) from None
+    finally:
+        loader.dispose()
     if meta is None:
         return {}, {}
     if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):

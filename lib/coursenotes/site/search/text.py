@@ -31,8 +31,12 @@ def word_pattern() -> re.Pattern:
 
 def terms(text: str) -> list[str]:
     """The search terms of a text, in order (repeats kept: they weigh)."""
+    normal = unicodedata.normalize("NFKC", text).lower()
+    words = word_pattern().findall(normal)
+    if not CJK.search(normal):  # most pages: every word is whole (splitting each word on CJK runs was a third)
+        return [w for w in words if len(w) <= LONGEST]
     found = []
-    for word in word_pattern().findall(unicodedata.normalize("NFKC", text).lower()):
+    for word in words:
         for i, part in enumerate(CJK.split(word)):
             if not part:
                 continue
