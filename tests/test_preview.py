@@ -141,3 +141,35 @@ def test_ctrl_c_while_a_cell_runs_stops_the_preview(site):
     output = "".join(lines)
     assert code == 0 and "preview stopped" in output and "Traceback" not in output, output
     assert "error:" not in output.split("preview stopped", 1)[1], output  # a build cut short by Ctrl-C is no error
+
+
+def test_files_are_revalidated_by_etag_and_pages_are_never_cached(tmp_path):
+    (tmp_path / "assets").mkdir()
+    css = tmp_path / "assets" / "site.css"
+    css.write_text("body { color: black }")
+    (tmp_path / "index.html").write_text("<html><body>Hi</body></html>")
+    server = serve(tmp_path, 0, PreviewState())
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def get(path: str, etag: str = ""):
+        request = urllib.request.Request(base + path, headers={"If-None-Match": etag} if etag else {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read()
+
+    try:
+        status, headers, body = get("/assets/site.css")
+        assert status == 200 and body == b"body { color: black }" and headers["Cache-Control"] == "no-cache"
+        etag = headers["ETag"]
+        status, headers, body = get("/assets/site.css", etag)
+        assert status == 304 and body == b"" and headers["ETag"] == etag  # a reload refetches nothing
+        css.write_text("body { color: navy }")  # changed during the preview: the browser gets it
+        status, headers, body = get("/assets/site.css", etag)
+        assert status == 200 and body == b"body { color: navy }" and headers["ETag"] != etag
+        status, headers, body = get("/")
+        assert status == 200 and headers["Cache-Control"] == "no-store" and "ETag" not in headers
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -69,15 +69,32 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """Static files from the preview folder, never cached, with the reload script in every HTML page."""
 
     def __init__(self, *args, state: PreviewState, **kwargs):
-        self.state = state
+        self.state, self.etag = state, ""
         super().__init__(*args, **kwargs)
 
     def log_message(self, format, *args):
         pass  # one line per request drowns the build messages
 
     def end_headers(self):
-        self.send_header("Cache-Control", "no-store")
+        # Pages are never cached (each carries the reload script); other files are revalidated by ETag,
+        # so a reload after a save fetches the new page and gets "304 Not Modified" for its CSS and JS.
+        self.send_header("Cache-Control", "no-cache" if self.etag else "no-store")
+        if self.etag:
+            self.send_header("ETag", self.etag)
         super().end_headers()
+
+    def not_modified(self, path: Path) -> bool:
+        """Answer 304 when the browser's copy of this file is current; else mark the file revalidatable."""
+        try:
+            st = path.stat()
+        except OSError:
+            return False
+        self.etag = f'"{st.st_ino:x}-{st.st_size:x}-{st.st_mtime_ns:x}"'
+        if self.etag not in (self.headers.get("If-None-Match") or ""):
+            return False
+        self.send_response(304)
+        self.end_headers()
+        return True
 
     def send_bytes(self, status: int, data: bytes, kind: str) -> None:
         """A whole response from bytes."""
@@ -102,6 +119,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self):
         """The version endpoint, HTML pages with the script, the 404 page for anything missing, else files."""
+        self.etag = ""  # set only for a file sent as it is on disk
         if not allowed_host(self.headers.get("Host", ""), self.server.server_address[1]):
             # DNS rebinding: a page on evil.example resolving to 127.0.0.1 must not read the drafts.
             return self.send_bytes(421, b"unknown host: open the preview at http://127.0.0.1:<port>/\n", "text/plain")
@@ -125,6 +143,8 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return self.html_page(path)
         if not path.exists() and (site / "404.html").is_file():
             return self.html_page(site / "404.html", 404)
+        if path.is_file() and self.not_modified(path):
+            return None
         return super().do_HEAD() if self.command == "HEAD" else super().do_GET()
 
     do_HEAD = do_GET  # noqa: N815 - http.server calls do_<METHOD>
