@@ -3,6 +3,8 @@
 import json
 import shutil
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.conftest import simple_post
 
 from coursenotes.build import BuildOptions, build
@@ -125,3 +127,26 @@ def test_terms_of_text_with_and_without_cjk_agree_word_for_word():
     assert terms("ｶﾀｶﾅ model") == ["カタ", "タカ", "カナ", "model"]
     assert terms("Model data 機械学習 x" + "y" * 41) == ["model", "data", "機械", "械学", "学習"]
     assert terms("Fast.ai, lesson 1: Übung") == ["fast", "ai", "lesson", "1", "übung"]
+
+
+# ASCII, accented letters, punctuation, letters NFKC turns into ASCII or kana, CJK, Devanagari and its marks.
+ALPHABET = st.sampled_from(
+    [*"ab Z9_.,-'\n", "é", "ü", "—", "→", "“", "K", "ﬁ", "ｶ", "あ", "学", "क", "ि", "\u200d", "＿"]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(ALPHABET, max_size=40).map("".join))
+def test_terms_match_the_unicode_word_pattern_on_any_text(text):
+    import unicodedata
+
+    from coursenotes.site.search.text import CJK, LONGEST, terms, word_pattern
+
+    expected = []  # the definition: Unicode words, CJK runs as overlapping pairs, long words dropped
+    for word in word_pattern().findall(unicodedata.normalize("NFKC", text).lower()):
+        for i, part in enumerate(CJK.split(word)):
+            if part and i % 2 == 0 and len(part) <= LONGEST:
+                expected.append(part)
+            elif part and i % 2 == 1:
+                expected.extend([part] if len(part) == 1 else [part[j : j + 2] for j in range(len(part) - 1)])
+    assert terms(text) == expected

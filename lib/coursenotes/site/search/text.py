@@ -14,6 +14,8 @@ HIDDEN = re.compile(r"<(script|style|svg|template|annotation)\b.*?</\1\s*>", re.
 TAG = re.compile(r"<[^>]*>")
 # Chinese, Japanese and Korean are written without spaces: a run of them is indexed as overlapping pairs.
 CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+)")
+ASCII_WORD = re.compile(r"[a-z0-9]+")  # the word pattern's matches in lower-cased ASCII text
+NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 LONGEST = 40  # longer "words" are hashes, base64 and the like: nobody searches for them
 
 
@@ -32,6 +34,10 @@ def word_pattern() -> re.Pattern:
 def terms(text: str) -> list[str]:
     """The search terms of a text, in order (repeats kept: they weigh)."""
     normal = unicodedata.normalize("NFKC", text).lower()
+    if all(not word_pattern().match(ch) for ch in set(NOT_ASCII.findall(normal))):
+        # Every letter is ASCII (other characters are punctuation: quotes, dashes, arrows): the words
+        # are the ASCII runs, found ten times faster than with the Unicode pattern.
+        return [w for w in ASCII_WORD.findall(normal) if len(w) <= LONGEST]
     words = word_pattern().findall(normal)
     if not CJK.search(normal):  # most pages: every word is whole (splitting each word on CJK runs was a third)
         return [w for w in words if len(w) <= LONGEST]
