@@ -392,6 +392,19 @@ def test_drivers_are_reused_and_none_outlives_shutdown(corpus, driver_only):
     assert server.live_pids() == [] and not any(alive(pid) for pid in pids)
 
 
+def test_a_lone_post_starts_no_driver_but_takes_a_warm_one(site, monkeypatch):
+    server.shutdown()
+    taken: list = []
+    cli = batch.on_cli
+    monkeypatch.setattr(batch, "on_cli", lambda item, root: taken.append(item[1]) or cli(item, root))
+    batch.render_many(POSTS[:1], site.root, 2)
+    assert server.live_pids() == [] and len(taken) == 1  # a run is cheaper than starting a driver
+    batch.render_many(POSTS + POSTS, site.root, 2)  # six posts a worker: worth starting drivers
+    assert len(server.live_pids()) == 2 and len(taken) == 1
+    batch.render_many(POSTS[:1], site.root, 2)
+    assert len(taken) == 1  # the preview's next build renders its post in a warm driver
+
+
 def alive(pid: int) -> bool:
     """Whether a process (not a reaped zombie) has this id."""
     try:

@@ -25,8 +25,9 @@ from coursenotes.render.server import Command, Driver, DriverError, Pool, pool_f
 from coursenotes.render.warnings import parsed
 
 TIMEOUT = 120.0  # seconds per post, as a command-line run gets
-# Posts left in the queue that make starting a driver (about 0.1 s, and one command-line run for its
-# options the first time) worth it over command-line runs (0.12 s each); an idle driver is always used.
+# Posts left in the queue per worker that make starting a driver (0.1 s, and one command-line run
+# for its options the first time) worth it over command-line runs (0.11 s each; 0.035 s in a driver).
+# An idle driver is always used: the preview's later builds render their one post in a warm one.
 COLD_START = 3
 # Options whose whole effect is on the reader and writer options, which cli_options.lua reads from pandoc itself.
 FLAGS = ("--mathml", "--toc")
@@ -154,7 +155,7 @@ def on_cli(item: tuple, root: Path) -> pandoc.Fragment | RenderError:
         return e
 
 
-def worker(pool: Pool | None, work: deque, results: list, raised: dict, root: Path) -> None:
+def worker(pool: Pool | None, work: deque, results: list, raised: dict, root: Path, workers: int) -> None:
     """Take posts from the shared queue until it is empty, with one driver while it works, else the command line."""
     driver: Driver | None = None
     cli_only = pool is None
@@ -166,7 +167,7 @@ def worker(pool: Pool | None, work: deque, results: list, raised: dict, root: Pa
                 return
             try:
                 if pool is not None and line is not None and not cli_only:
-                    driver = driver or pool.checkout(root, start=len(work) + 1 >= COLD_START)
+                    driver = driver or pool.checkout(root, start=len(work) + 1 >= COLD_START * workers)
                     if driver is not None:
                         try:
                             answer = driver.exchange(line, time.monotonic() + TIMEOUT)
@@ -196,9 +197,10 @@ def render_many(items: list[tuple], root: Path, jobs: int) -> list[pandoc.Fragme
         work.append((index, item, job_line(the_plan, index, item[0], root, meta) if the_plan else None))
     results: list = [None] * len(items)
     raised: dict[int, Exception] = {}
+    workers = min(jobs, len(items))
     threads = [
-        threading.Thread(target=worker, args=(pool, work, results, raised, root), name=f"render-{n}")
-        for n in range(min(jobs, len(items)))
+        threading.Thread(target=worker, args=(pool, work, results, raised, root, workers), name=f"render-{n}")
+        for n in range(workers)
     ]
     try:
         for thread in threads:
