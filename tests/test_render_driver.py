@@ -120,6 +120,34 @@ EXTRAS = {
 
         {{< video https://youtu.be/8SF_h3xF3cE >}} and {{< kbd Ctrl-C >}}.
         """,
+    # Each filter's logged warnings (pandoc's `Scripting warning at <file> line N`) and duplicate ids.
+    "warned.md": """\
+        ---
+        title: Warned
+        ---
+
+        {{< video >}} and {{< video https://players.brightcove.net/1/x >}}
+
+        ::: {.callout-note appearance="fancy"}
+        A note.
+        :::
+
+        ```{.python code-line-numbers="1,3"}
+        x = 1
+        ```
+
+        ::: {.panel-tabset}
+        No headings here.
+        :::
+
+        ![A](a.png){#fig-dup}
+
+        ![B](b.png){#fig-dup}
+
+        ::: {layout="[[1,1],[1]"}
+        Bad layout.
+        :::
+        """,
     # The body begins with a pandoc title block: document metadata beside the command line's.
     "titleblock.md": """\
         ---
@@ -237,11 +265,12 @@ def test_the_repos_own_posts_render_as_the_command_line_does(driver_only):
 def test_the_stderr_text_is_the_command_lines_to_the_byte(corpus):
     root, items = corpus
     for item in items:
-        if item[1].name in ("extras.md", "titleblock.md", "input-crossref-unresolved.md", "input-cite.md", "raw.md"):
+        if item[1].name in ("extras.md", "warned.md", "titleblock.md", "input-crossref-unresolved.md", "raw.md"):
             out, err = cli_run(item, root)
             answer = driver_answer(item, root)
             assert (answer["html"], answer["stderr"]) == (out, err), item[1]
-    assert "[WARNING]" in driver_answer(next(i for i in items if i[1].name == "extras.md"), root)["stderr"]
+    warned = driver_answer(next(i for i in items if i[1].name == "warned.md"), root)["stderr"]
+    assert warned.count("[WARNING] Scripting warning at ") >= 5 and "coursenotes-warning\t#fig-dup" in warned
 
 
 def test_metadata_arguments_are_read_as_the_command_line_reads_them(tmp_path):
@@ -403,6 +432,23 @@ def test_a_lone_post_starts_no_driver_but_takes_a_warm_one(site, monkeypatch):
     assert len(server.live_pids()) == 2 and len(taken) == 1
     batch.render_many(POSTS[:1], site.root, 2)
     assert len(taken) == 1  # the preview's next build renders its post in a warm driver
+
+
+def test_a_driver_gives_way_after_its_share_of_posts(site, driver_only, monkeypatch):
+    started = []
+
+    class Counted(server.Driver):
+        def __init__(self, binary):
+            super().__init__(binary)
+            started.append(self)
+
+    monkeypatch.setattr(server, "Driver", Counted)
+    monkeypatch.setattr(server, "POSTS_PER_DRIVER", 2)
+    server.shutdown()
+    results = batch.render_many(POSTS, site.root, 1)
+    assert all(isinstance(r, render.Fragment) for r in results) and driver_only == []
+    assert len(started) == 3 and [d.answered for d in started] == [2, 2, 2]
+    assert not any(d.alive() for d in started)  # worn drivers are closed, not kept
 
 
 def alive(pid: int) -> bool:

@@ -176,6 +176,10 @@ def worker(pool: Pool | None, work: deque, results: list, raised: dict, root: Pa
                             pool.discard(driver)  # this post and the worker's next ones take the command line
                             driver, cli_only = None, True
                         else:
+                            driver.answered += 1
+                            if driver.worn():
+                                pool.checkin(driver)  # closed: the next post starts a fresh one
+                                driver = None
                             if fragment is not None:
                                 results[index] = fragment
                                 continue

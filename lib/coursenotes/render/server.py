@@ -24,6 +24,11 @@ DRIVER = HERE / "driver.lua"
 CLI_OPTIONS = HERE / "cli_options.lua"  # a filter reporting the options the command line built
 CLI_OPTIONS_PREFIX = "coursenotes-cli-options\t"
 START_TIMEOUT = 60.0  # seconds for a driver to start and check its options
+# Posts a driver renders before it is replaced. pandoc keeps every Lua filter function it is given
+# for the life of the process (pandoc-lua-marshal's filter functions are never freed from the
+# registry), and with them what they reach: 0.85 MB a post, and each post slower than the last
+# (36 ms at first, 52 ms by the 480th). A new driver costs 0.1 s: 1 ms a post at 100.
+POSTS_PER_DRIVER = 100
 
 
 class DriverError(Exception):
@@ -85,14 +90,13 @@ class Driver:
         self.stdin, self.stdout = self.proc.stdin.fileno(), self.proc.stdout.fileno()
         os.set_blocking(self.stdin, False)  # writes wait in select(), so a hung driver cannot block us
         self.buffer = bytearray()
-        self.ready = False
+        self.answered = 0  # posts rendered, for POSTS_PER_DRIVER
 
     def start(self, setup: dict) -> None:
         """Send the command line's options; DriverError when the driver does not confirm them."""
         answer = self.exchange((json.dumps(setup) + "\n").encode(), time.monotonic() + START_TIMEOUT)
         if answer.get("ready") is not True:
             raise SetupRefusedError(f"driver refused the command line's options: {answer.get('error')}")
-        self.ready = True
 
     def exchange(self, line: bytes, deadline: float) -> dict:
         """Send one JSON line and read one JSON object back before the deadline."""
@@ -153,6 +157,10 @@ class Driver:
     def alive(self) -> bool:
         """Whether the process is still running."""
         return self.proc.poll() is None
+
+    def worn(self) -> bool:
+        """Whether it has rendered its share of posts and should give way to a new one."""
+        return self.answered >= POSTS_PER_DRIVER
 
     def close(self, wait: float = 5.0) -> None:
         """End the process: end of input asks it to exit; it is killed if it has not within `wait` seconds."""
@@ -228,7 +236,7 @@ class Pool:
     def checkin(self, driver: Driver) -> None:
         """Keep a driver for the next build, at most one per CPU (a pool is not a process leak)."""
         with self.lock:
-            if driver.alive() and len(self.idle) < (os.cpu_count() or 2):
+            if driver.alive() and not driver.worn() and len(self.idle) < (os.cpu_count() or 2):
                 self.idle.append(driver)
                 return
             self.live.discard(driver)
