@@ -451,6 +451,19 @@ def test_a_driver_gives_way_after_its_share_of_posts(site, driver_only, monkeypa
     assert not any(d.alive() for d in started)  # worn drivers are closed, not kept
 
 
+def test_a_user_init_lua_keeps_every_post_on_the_command_line(site, tmp_path, driver_only, monkeypatch):
+    # pandoc's user data directory: $XDG_DATA_HOME/pandoc (it must exist to be used)
+    (tmp_path / "xdg" / "pandoc").mkdir(parents=True)
+    (tmp_path / "xdg" / "pandoc" / "init.lua").write_text("-- runs before every filter of a pandoc run\n")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(server, "POOLS", {})  # a pool reads the options afresh
+    results = batch.render_many(POSTS, site.root, 1)
+    assert all(isinstance(r, render.Fragment) for r in results)
+    assert driver_only == [p for _, p in POSTS] and server.live_pids() == []
+    plan = batch.plan(render.pandoc_args(site.root))
+    assert plan is not None and "init.lua" in (server.pool_for(plan.command).broken or "")
+
+
 def alive(pid: int) -> bool:
     """Whether a process (not a reaped zombie) has this id."""
     try:

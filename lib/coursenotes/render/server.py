@@ -231,6 +231,10 @@ class Pool:
         with self.setup_lock:
             if self.setup is None:
                 self.setup = cli_options(self.command, cwd)
+            user_dir = self.setup.get("user_data_dir")
+            if isinstance(user_dir, str) and (Path(user_dir) / "init.lua").exists():
+                # `pandoc` runs the user's init.lua before each filter; `pandoc lua` runs pandoc's own
+                raise SetupRefusedError(f"{user_dir}/init.lua is run by pandoc's command line only")
             return self.setup
 
     def checkin(self, driver: Driver) -> None:
