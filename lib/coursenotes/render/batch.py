@@ -172,7 +172,7 @@ def worker(pool: Pool | None, work: deque, results: list, raised: dict, root: Pa
                         try:
                             answer = driver.exchange(line, time.monotonic() + TIMEOUT)
                             fragment = fragment_of(answer, index, item[2] if len(item) > 2 else pandoc.NO_META)
-                        except DriverError:
+                        except Exception:  # DriverError, or anything else of the driver's: never the build's end
                             pool.discard(driver)  # this post and the worker's next ones take the command line
                             driver, cli_only = None, True
                         else:

@@ -172,16 +172,20 @@ class Driver:
         try:
             self.proc.wait(timeout=wait)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            self.kill_group()
             self.proc.wait()
         self.log.close()
 
-    def kill(self) -> None:
-        """End the process and whatever its filters started, now (it hung or answered garbage)."""
+    def kill_group(self) -> None:
+        """SIGKILL to the driver's process group: the driver and whatever its filters started."""
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except OSError:
             pass  # already gone
+
+    def kill(self) -> None:
+        """End the process and whatever its filters started, now (it hung or answered garbage)."""
+        self.kill_group()
         self.close(wait=5.0)
 
 
