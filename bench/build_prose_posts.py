@@ -1,4 +1,4 @@
-"""Benchmark: build a site of N prose posts (default 100) and report seconds and pandoc runs per post.
+"""Benchmark: build a site of N prose posts (default 100) and report seconds and pandoc processes.
 
 Usage: .venv/bin/python bench/build_prose_posts.py [N]
 """
@@ -52,26 +52,27 @@ def make_site(root: Path, n: int) -> None:
 
 
 def main(n: int) -> None:
-    """Build once (timed) and count pandoc runs."""
-    calls = []
-    real_run = subprocess.run
+    """Build once (timed) and count pandoc processes: one-post runs and long-lived drivers (render/server.py)."""
+    calls, binary = [], render.pandoc_path()  # found before Popen is counted: finding it runs pandoc
 
-    def counting_run(args, *a, **kw):
-        if args and args[0] == render.pandoc_path():
-            calls.append(1)
-        return real_run(args, *a, **kw)
+    class CountingPopen(subprocess.Popen):
+        def __init__(self, args, *a, **kw):
+            if args and args[0] == binary:
+                calls.append("driver" if args[1:2] == ["lua"] else "run")
+            super().__init__(args, *a, **kw)
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         make_site(root, n)
-        with mock.patch("subprocess.run", counting_run):
+        with mock.patch("subprocess.Popen", CountingPopen):
             start = time.perf_counter()
             result = build(root)
             seconds = time.perf_counter() - start
         assert result.ok, result.errors
+    runs, drivers = calls.count("run"), calls.count("driver")
     print(
         f"{n} prose posts built in {seconds:.2f} s on {os.cpu_count()} cores "
-        f"({seconds / n * 1000:.0f} ms a post); pandoc runs: {len(calls)} ({len(calls) / n:.1f} a post)"
+        f"({seconds / n * 1000:.0f} ms a post); pandoc processes: {runs} runs, {drivers} drivers"
     )
 
 

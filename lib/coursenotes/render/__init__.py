@@ -1,8 +1,10 @@
 """The render stage: pandoc Markdown (outputs included) to HTML fragments, through the shared Lua filters.
 
-Also what pandoc renders besides post bodies: front-matter titles as inline Markdown (display.py),
-per-post pandoc options from front matter (pandoc_meta.py), and the filters' warnings as
-`path:line` lines (warnings.py).
+Posts missing from the render cache go to long-lived `pandoc lua` processes that render many each,
+exactly as one `pandoc` run per post would (batch.py, server.py, driver.lua), or to such a run
+(pandoc.render_markdown) where they cannot. Also what pandoc renders besides post bodies:
+front-matter titles as inline Markdown (display.py), per-post pandoc options from front matter
+(pandoc_meta.py), and the filters' warnings as `path:line` lines (warnings.py).
 Public names: Fragment, render_all, render_markdown, pandoc_path, PandocMeta, post_pandoc_meta,
 with_display, as_warnings, inline_diagrams (diagrams/: mermaid drawn at build time).
 """

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -139,20 +138,17 @@ def remember(root: Path, key: str, fragment: Fragment) -> None:
 
 
 def render_all(items: list[tuple], root: Path, jobs: int | None = None) -> list[Fragment | RenderError]:
-    """Render (markdown, source[, PandocMeta]) items in parallel (pandoc is a process); errors are returned."""
+    """Render (markdown, source[, PandocMeta]) items, cached ones from the cache; errors are returned.
 
-    def one(item):
-        meta = item[2] if len(item) > 2 else NO_META
-        key = render_key(item[0], root, meta)
-        hit = cached(root, key)
-        if hit:
-            return hit
-        try:
-            fragment = render_markdown(item[0], root, item[1], meta)
-        except RenderError as e:
-            return e
-        remember(root, key, fragment)
-        return fragment
+    The rest go to long-lived pandoc processes that render many posts each (batch.py), or
+    through one pandoc run each where those cannot reproduce the command line exactly."""
+    from coursenotes.render.batch import render_many  # it imports this module
 
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
-        return list(pool.map(one, items))
+    keys = [render_key(item[0], root, item[2] if len(item) > 2 else NO_META) for item in items]
+    results: list[Fragment | RenderError | None] = [cached(root, key) for key in keys]
+    misses = [i for i, hit in enumerate(results) if hit is None]
+    for i, fragment in zip(misses, render_many([items[i] for i in misses], root, jobs or os.cpu_count() or 2)):
+        if isinstance(fragment, Fragment):
+            remember(root, keys[i], fragment)
+        results[i] = fragment
+    return results  # type: ignore[return-value]  # every None was filled
