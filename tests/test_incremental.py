@@ -286,3 +286,22 @@ def test_a_body_remembered_before_its_diagram_was_drawn_is_inlined_once(site, tm
     assert reads == [] and "diagram-svg" in site.read("posts/d/index.html")  # kept inlined in the memo
     monkeypatch.undo()
     assert_exact(site, tmp_path)
+
+
+def test_feeds_are_remade_only_when_what_they_show_changed(site, tmp_path, monkeypatch):
+    from coursenotes.site import layout
+
+    site.post("a.md", simple_post("A", tags="[apples]", date="2024-01-01", body="About apples."))
+    site.post("b.md", simple_post("B", tags="[bananas]", date="2024-01-02", body="About bananas."))
+    assert build(site.root, QUIET).ok
+    made: list[str] = []
+    real = layout.atom_feed
+    monkeypatch.setattr(
+        layout, "atom_feed", lambda config, title, path, *rest: made.append(path) or real(config, title, path, *rest)
+    )
+    site.post("a.md", simple_post("A", tags="[apples]", date="2024-01-01", body="About green apples."))
+    assert build(site.root, QUIET).ok
+    assert sorted(made) == ["/index.xml", "/tags/apples/index.xml"]  # the bananas feed does not show A
+    assert "green apples" in site.read("index.xml") and "green apples" in site.read("tags/apples/index.xml")
+    monkeypatch.undo()
+    assert_exact(site, tmp_path)

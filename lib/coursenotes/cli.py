@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from coursenotes import __version__
 from coursenotes.quarto.commands import add_quarto_commands
-from coursenotes.startup import skip_unused_format_checkers
+from coursenotes.startup import skip_unused_format_checkers, warm_pandoc_aside
 
 DESCRIPTION = """\
 Build a static course-notes blog whose posts run their code.
@@ -121,6 +121,7 @@ def run_build(args) -> int:
             print(f"note: {note}", file=sys.stderr)
         print(f"built {published.get('posts', 0)} post(s) into {out_folder(args.root, args.out)} (up to date)")
         return 0
+    warm_pandoc_aside(Path(args.root).resolve())  # while the pipeline is imported and the site read
     from coursenotes.build import BuildOptions, build
 
     options = BuildOptions(**fields)

@@ -82,14 +82,21 @@ class CachedPages(Pages):
 
     def render(self, template: str, url: str, **context) -> bytes:
         """The published page when its key is unchanged and its file intact, else a fresh render."""
+        kept = self.kept(template, url, page_path(url), context)
+        return kept if kept is not None else super().render(template, url, **context)
+
+    def made(self, url: str, make, **context) -> bytes:
+        """The published file when what it depends on is unchanged (as `render`), else `make()`'s text."""
+        kept = self.kept("", url, url.lstrip("/"), context)
+        return kept if kept is not None else super().made(url, make, **context)
+
+    def kept(self, template: str, url: str, path: str, context: dict) -> bytes | None:
+        """The published bytes at `path` when the key of (template, url, context) is the one recorded, else None."""
         key = self.key(template, url, context)
-        if key is not None:
-            self.keys[url], self.urls[page_path(url)] = key, url
-            if self.known.get(url) == key:
-                data = self.published(page_path(url))
-                if data is not None:
-                    return data
-        return super().render(template, url, **context)
+        if key is None:
+            return None
+        self.keys[url], self.urls[path] = key, url
+        return self.published(path) if self.known.get(url) == key else None
 
     def page_sources(self, path: str, data) -> dict[str, set[str]]:
         """A page's CSP needs: remembered while its key is unchanged (its bytes are then the same), else read."""

@@ -24,6 +24,7 @@ DRIVER = HERE / "driver.lua"
 CLI_OPTIONS = HERE / "cli_options.lua"  # a filter reporting the options the command line built
 CLI_OPTIONS_PREFIX = "coursenotes-cli-options\t"
 START_TIMEOUT = 60.0  # seconds for a driver to start and check its options
+WARM_WAIT = 0.15  # seconds a lone post waits for a driver being warmed: its command-line run would take 0.11
 # Posts a driver renders before it is replaced. pandoc keeps every Lua filter function it is given
 # for the life of the process (pandoc-lua-marshal's filter functions are never freed from the
 # registry), and with them what they reach: 0.85 MB a post, and each post slower than the last
@@ -201,10 +202,14 @@ class Pool:
         self.setup: dict | None = None
         self.broken: str | None = None  # why this command cannot have drivers (then every post takes the CLI path)
         self.pid = os.getpid()  # a forked child must not use (or close) its parent's drivers
+        self.warming = 0  # drivers being started ahead (warmup.py): a lone post waits a moment for one
+        self.ready = threading.Condition(self.lock)
 
     def checkout(self, cwd: Path, start: bool) -> Driver | None:
         """An idle driver, else a new one when `start`; None when there is none to have."""
         with self.lock:
+            if not self.idle and not start and self.warming:
+                self.ready.wait_for(lambda: self.idle or not self.warming, timeout=WARM_WAIT)
             while self.idle and not self.broken:
                 driver = self.idle.pop()
                 if driver.alive():
@@ -246,6 +251,7 @@ class Pool:
         with self.lock:
             if driver.alive() and not driver.worn() and len(self.idle) < (os.cpu_count() or 2):
                 self.idle.append(driver)
+                self.ready.notify_all()
                 return
             self.live.discard(driver)
         driver.close(wait=1.0)

@@ -133,9 +133,21 @@ def listing_pages(
 ) -> dict:
     """Index (with its /page/<n>/ pages), tag pages, archive, feeds, 404 and sitemap."""
     config, ordered, listing = pages.config, newest_first(posts), read_listing(pages.config.root)
-    # Only the posts some feed shows (each holds the newest FEED_SIZE): absolutizing every body costs.
-    in_feeds = {id(p) for p in ordered[:FEED_SIZE]} | {id(p) for t in tags for p in list(t.posts)[:FEED_SIZE]}
-    contents = {p.url: absolutize(bodies[p].html, config.absolute(p.url)) for p in ordered if id(p) in in_feeds}
+    contents: dict[str, str] = {}
+
+    def feed(title: str, feed_path: str, page_path: str, shown: list[Post]) -> bytes:
+        """An Atom feed, made only when what it shows changed (its posts, their bodies, the newest date)."""
+
+        def make() -> str:
+            for p in shown[:FEED_SIZE]:  # each shown body made absolute once, whichever feeds show it
+                contents.setdefault(p.url, absolutize(bodies[p].html, config.absolute(p.url)))
+            return atom_feed(config, title, feed_path, page_path, shown, contents)
+
+        newest = max((p.date for p in shown), default=None)
+        listed = shown[:FEED_SIZE]
+        html = [bodies[p].html for p in listed]
+        return pages.made(feed_path, make, title=title, page=page_path, posts=listed, bodies=html, newest=newest)
+
     chunks = paginate(listed(posts, config.root, listing), listing.page_size)
 
     def thumbs(url: str, chunk: list[Post]) -> dict[str, str]:
@@ -164,14 +176,13 @@ def listing_pages(
             "archive/index.html": pages.render("archive.html", "/archive/", years=by_year(ordered)),
             "404.html": pages.render("404.html", "/404.html"),
             **({"search/index.html": pages.render("search.html", "/search/")} if pages.search else {}),
-            "index.xml": atom_feed(config, config.title, "/index.xml", "/", ordered, contents).encode(),
+            "index.xml": feed(config.title, "/index.xml", "/", ordered),
         }
     )
     for tag in tags:
         files[page_path(tag.url)] = pages.render("tag.html", tag.url, tag=tag)
         title = f"{config.title}: {tag.name}"
-        feed = atom_feed(config, title, tag.url + "index.xml", tag.url, list(tag.posts), contents)
-        files[tag.url.lstrip("/") + "index.xml"] = feed.encode()
+        files[tag.url.lstrip("/") + "index.xml"] = feed(title, tag.url + "index.xml", tag.url, list(tag.posts))
     newest = ordered[0].date if ordered else None
     urls = [(page_url(n), newest) for n in range(1, len(chunks) + 1)] + [("/tags/", newest), ("/archive/", newest)]
     urls += [(p.url, p.date) for p in [*ordered, *site_pages]] + [(t.url, t.posts[0].date) for t in tags]

@@ -59,6 +59,10 @@ class Pages:
         """What one output page loads from other hosts, and its inline scripts' hashes (for the CSP)."""
         return sources(page_text(data))
 
+    def made(self, url: str, make, **context) -> bytes:
+        """A file at `url` that is not a template's (a feed): `make()`'s text; `context` is what it depends on."""
+        return make().encode()
+
     def render(self, template: str, url: str, **context) -> bytes:
         """One page at `url`."""
         html = self.env.get_template(template).render(
