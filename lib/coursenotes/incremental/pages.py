@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
 from coursenotes.site import Pages, Tag
 from coursenotes.sources import Post
@@ -60,7 +61,7 @@ class CachedPages(Pages):
         config,
         search: bool,
         known: dict[str, str],
-        published: Callable[[str], bytes | None],
+        published: Callable[[str], Path | None],
         known_sources: dict[str, dict] | None = None,
     ):
         super().__init__(config, search)
@@ -80,18 +81,18 @@ class CachedPages(Pages):
             return None
         return hashlib.sha256(f"{self.base}\0{template}\0{url}\0{text}".encode()).hexdigest()
 
-    def render(self, template: str, url: str, **context) -> bytes:
-        """The published page when its key is unchanged and its file intact, else a fresh render."""
+    def render(self, template: str, url: str, **context) -> bytes | Path:
+        """The published page (its path) when its key is unchanged and its file intact, else a fresh render."""
         kept = self.kept(template, url, page_path(url), context)
         return kept if kept is not None else super().render(template, url, **context)
 
-    def made(self, url: str, make, **context) -> bytes:
+    def made(self, url: str, make, **context) -> bytes | Path:
         """The published file when what it depends on is unchanged (as `render`), else `make()`'s text."""
         kept = self.kept("", url, url.lstrip("/"), context)
         return kept if kept is not None else super().made(url, make, **context)
 
-    def kept(self, template: str, url: str, path: str, context: dict) -> bytes | None:
-        """The published bytes at `path` when the key of (template, url, context) is the one recorded, else None."""
+    def kept(self, template: str, url: str, path: str, context: dict) -> Path | None:
+        """The published file at `path` when the key of (template, url, context) is the one recorded, else None."""
         key = self.key(template, url, context)
         if key is None:
             return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from coursenotes.incremental.inputs import Snapshot, digest, snapshot
@@ -35,7 +34,7 @@ class Session:
         self.cached_pages: CachedPages | None = None
         self.search = SearchMemo(self.root, sha(str(self.out), self.options or "")[:24])
         self.search_token: str | None = None
-        self.as_published: dict[str, tuple[bytes, str]] = {}  # pages read back from the site, with their keys
+        self.as_published: dict[str, tuple[Path, str]] = {}  # published pages kept as they are, with their keys
 
     def manifest_inputs(self) -> dict:
         """Any recorded input hashes (from another output folder's entry) to spare re-hashing files."""
@@ -101,16 +100,14 @@ class Session:
         """Page renderer that reuses a published page whose key is unchanged."""
         recorded = self.entry.get("files", {})
 
-        def published(rel: str) -> bytes | None:
+        def published(rel: str) -> Path | None:
             if rel not in recorded or not intact(self.out, rel, recorded[rel]):
                 return None
-            try:
-                with open(os.path.join(self.out, rel), "rb") as f:
-                    data = f.read()
-            except OSError:
-                return None
-            self.as_published[rel] = (data, recorded[rel][0])  # its content key is known: no need to hash it again
-            return data
+            # The published file itself, unread: it is kept (or linked into a new tree) as it is, and its
+            # content key is the one recorded, so it is never read or hashed again.
+            kept = Path(self.out, rel)
+            self.as_published[rel] = (kept, recorded[rel][0])
+            return kept
 
         known_sources = self.entry.get("page_sources", {})
         self.cached_pages = CachedPages(config, search, self.entry.get("pages", {}), published, known_sources)
@@ -130,7 +127,7 @@ class Session:
         return self.kept
 
     def known_key(self, rel: str, data: bytes | Path) -> str:
-        """The content key of a file: as recorded when it is the very page read back from the site, else hashed."""
+        """The content key of a file: as recorded when it is a published page kept as it is, else hashed."""
         kept = self.as_published.get(rel)
         return kept[1] if kept is not None and kept[0] is data else content_key(data)
 

@@ -135,7 +135,7 @@ def listing_pages(
     config, ordered, listing = pages.config, newest_first(posts), read_listing(pages.config.root)
     contents: dict[str, str] = {}
 
-    def feed(title: str, feed_path: str, page_path: str, shown: list[Post]) -> bytes:
+    def feed(title: str, feed_path: str, page_path: str, shown: list[Post]) -> bytes | Path:
         """An Atom feed, made only when what it shows changed (its posts, their bodies, the newest date)."""
 
         def make() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import jinja2
 
@@ -59,12 +60,12 @@ class Pages:
         """What one output page loads from other hosts, and its inline scripts' hashes (for the CSP)."""
         return sources(page_text(data))
 
-    def made(self, url: str, make, **context) -> bytes:
+    def made(self, url: str, make, **context) -> bytes | Path:
         """A file at `url` that is not a template's (a feed): `make()`'s text; `context` is what it depends on."""
         return make().encode()
 
-    def render(self, template: str, url: str, **context) -> bytes:
-        """One page at `url`."""
+    def render(self, template: str, url: str, **context) -> bytes | Path:
+        """One page at `url` (a subclass may hand back a file that already holds it)."""
         html = self.env.get_template(template).render(
             site=self.config,
             version=__version__,

@@ -53,7 +53,7 @@ def as_aliases(post: Post) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def redirect_files(pages: Pages, posts: list[Post]) -> dict[str, bytes]:
+def redirect_files(pages: Pages, posts: list[Post]) -> dict[str, bytes | Path]:
     """A redirect page for every alias and every Quarto URL that differs from ours, and `_redirects` for Netlify."""
     root, files, lines = pages.config.root, {}, []
     taken = {page_path(p.url) for p in posts}

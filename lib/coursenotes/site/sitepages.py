@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 
 from coursenotes.errors import FrontMatterError
 from coursenotes.render import Fragment
@@ -69,7 +70,7 @@ def about_options(page: Post) -> About | None:
     )
 
 
-def page_files(pages: Pages, site_pages: list[Post], bodies: dict[Post, Fragment]) -> dict[str, bytes]:
+def page_files(pages: Pages, site_pages: list[Post], bodies: dict[Post, Fragment]) -> dict[str, bytes | Path]:
     """Each page's HTML at its URL."""
     files = {}
     for page in site_pages:
