@@ -7,6 +7,14 @@ from pathlib import Path
 from coursenotes.incremental.inputs import Snapshot, snapshot
 from coursenotes.incremental.manifest import Manifest, options_key, out_identity
 
+# What a failed no-op check read (the manifest, the inputs' snapshot), for the build that follows in this process.
+HANDED: dict[tuple[str, str], tuple[Manifest, Snapshot]] = {}
+
+
+def handed_over(root: Path, out: Path) -> tuple[Manifest, Snapshot] | None:
+    """The manifest and snapshot the no-op check just read for this site and output folder (once), else None."""
+    return HANDED.pop((str(root), str(out)), None)
+
 
 def default_out(root: Path, out: Path | None) -> Path:
     """The output folder a build of `root` writes (as build.py resolves it)."""
@@ -28,6 +36,7 @@ def up_to_date(root: Path | str, options) -> dict | None:
     recorded = Snapshot(entry.get("inputs", {}), entry.get("environment", ""))
     now = snapshot(root, recorded.files)
     if not now.same_content(recorded):
+        HANDED[(str(root), str(out))] = (manifest, now)  # the build that follows starts from these
         return None
     if now.files != recorded.files:  # touched but identical (a checkout): remember the new times
         entry["inputs"] = now.files

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coursenotes.incremental.fastpath import handed_over
 from coursenotes.incremental.inputs import Snapshot, digest, snapshot
 from coursenotes.incremental.manifest import Manifest, options_key, out_identity
 from coursenotes.incremental.memo import BodyMemo, InlineMemo, SourceMemo, sha
@@ -20,12 +21,16 @@ class Session:
 
     def __init__(self, root: Path, out: Path, options):
         self.root, self.out = Path(root), Path(out)
-        self.manifest = Manifest(self.root)
+        handed = handed_over(self.root, self.out)  # the CLI's no-op check read these a moment ago
+        self.manifest = handed[0] if handed else Manifest(self.root)
         self.entry = self.manifest.entry(self.out)
         self.options = options_key(options)
         if not self.options or self.entry.get("options") != self.options or out_identity(out) != self.entry.get("out"):
             self.entry = {}  # nothing published can be trusted to match: write every file
-        self.before = snapshot(self.root, self.entry.get("inputs") or self.manifest_inputs())
+        if handed and self.entry:  # the check stat'ed (and hashed) the inputs against this very entry
+            self.before = handed[1]
+        else:
+            self.before = snapshot(self.root, self.entry.get("inputs") or self.manifest_inputs())
         self.sources = SourceMemo(self.root, read_post, self.before.shared_key())
         self.bodies = BodyMemo(self.root, self.before.shared_key(), self.options)
         self.inline = InlineMemo(self.root, self.before.shared_key())
