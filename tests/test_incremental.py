@@ -305,3 +305,17 @@ def test_feeds_are_remade_only_when_what_they_show_changed(site, tmp_path, monke
     assert "green apples" in site.read("index.xml") and "green apples" in site.read("tags/apples/index.xml")
     monkeypatch.undo()
     assert_exact(site, tmp_path)
+
+
+def test_frozen_inputs_are_the_snapshots_frozen_entries(site):
+    from coursenotes.incremental.inputs import frozen_inputs, snapshot
+
+    (site.root / "_frozen" / "diagrams").mkdir(parents=True)
+    (site.root / "_frozen" / "a.json").write_text("{}")
+    (site.root / "_frozen" / "diagrams" / "k.json").write_text('{"light": ""}')
+    (site.root / "_frozen" / ".hidden").write_text("skipped, as the whole walk skips it")
+    site.post("a.md", simple_post("A"))
+    whole = snapshot(site.root).files
+    expected = {k: v for k, v in whole.items() if k.startswith("site:_frozen/")}
+    assert frozen_inputs(site.root, whole) == expected and len(expected) == 2
+    assert frozen_inputs(site.root, {}) == expected  # hashed afresh: the same

@@ -109,9 +109,22 @@ class Snapshot:
 
 def snapshot(root: Path, previous: dict[str, list] | None = None) -> Snapshot:
     """The inputs now; a file whose size and mtime match `previous` keeps its recorded hash unread."""
-    previous = previous or {}
+    return Snapshot(hashed(root, stats(root), previous or {}), environment_stamp())
+
+
+def frozen_inputs(root: Path, previous: dict[str, list]) -> dict[str, list]:
+    """The `site:_frozen/` entries `snapshot` would give now (the files a build writes into the project)."""
+    found: dict[str, os.stat_result] = {}
+    folder = root / "_frozen"
+    if folder.is_dir() and not folder.is_symlink() and not (folder / OUTPUT_MARKER).exists():
+        walk(folder, found, "site:_frozen/")  # the same rules as the whole project's walk
+    return hashed(root, found, previous)
+
+
+def hashed(root: Path, found: dict[str, os.stat_result], previous: dict[str, list]) -> dict[str, list]:
+    """{key: [size, mtime_ns, sha256]} for stat'ed inputs, hashing only those whose size or mtime changed."""
     files: dict[str, list] = {}
-    for key, st in stats(root).items():
+    for key, st in found.items():
         old = previous.get(key)
         if old and old[0] == st.st_size and old[1] == st.st_mtime_ns:
             files[key] = old
@@ -121,4 +134,4 @@ def snapshot(root: Path, previous: dict[str, list] | None = None) -> Snapshot:
             files[key] = [st.st_size, st.st_mtime_ns, digest(where)]
         except OSError:
             continue  # deleted since the stat: it is not an input any more
-    return Snapshot(files, environment_stamp())
+    return files

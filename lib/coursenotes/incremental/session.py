@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coursenotes.incremental.fastpath import handed_over
-from coursenotes.incremental.inputs import Snapshot, digest, snapshot
+from coursenotes.incremental.inputs import Snapshot, digest, frozen_inputs, snapshot
 from coursenotes.incremental.manifest import Manifest, options_key, out_identity
 from coursenotes.incremental.memo import BodyMemo, InlineMemo, SourceMemo, sha
 from coursenotes.incremental.pages import CachedPages
@@ -142,9 +142,8 @@ class Session:
 
     def record(self, posts: int, runs: list[dict], notes: list[str], warnings: list[str]) -> None:
         """Save what was published, for the next build's no-op check and reuse."""
-        after = snapshot(self.root, self.before.files)
         inputs = {k: v for k, v in self.before.files.items() if not k.startswith("site:_frozen/")}
-        inputs.update({k: v for k, v in after.files.items() if k.startswith("site:_frozen/")})
+        inputs.update(frozen_inputs(self.root, self.before.files))  # what this build wrote there
         pages = self.cached_pages
         entry = {
             "options": self.options,

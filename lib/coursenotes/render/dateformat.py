@@ -19,34 +19,41 @@ DEFAULT = "long"
 TOKEN = re.compile(r"\[([^\]]*)\]|YYYY|YY|MMMM|MMM|MM|M|DD|D|dddd|ddd|dd|d|HH|H|hh|h|mm|m|ss|s|A|a")
 
 
+def hour12(when: dt.datetime) -> int:
+    """The hour on a 12-hour clock (12, not 0, at noon and midnight)."""
+    return when.hour % 12 or 12
+
+
+# Each dayjs token's text for a date (English names, as Quarto's default locale), made only when asked for.
+TOKENS = {
+    "YYYY": lambda w: f"{w.year:04d}",
+    "YY": lambda w: f"{w.year % 100:02d}",
+    "MMMM": lambda w: w.strftime("%B"),
+    "MMM": lambda w: w.strftime("%b"),
+    "MM": lambda w: f"{w.month:02d}",
+    "M": lambda w: str(w.month),
+    "DD": lambda w: f"{w.day:02d}",
+    "D": lambda w: str(w.day),
+    "dddd": lambda w: w.strftime("%A"),
+    "ddd": lambda w: w.strftime("%a"),
+    "dd": lambda w: w.strftime("%a")[:2],
+    "d": lambda w: str(w.isoweekday() % 7),
+    "HH": lambda w: f"{w.hour:02d}",
+    "H": lambda w: str(w.hour),
+    "hh": lambda w: f"{hour12(w):02d}",
+    "h": lambda w: str(hour12(w)),
+    "mm": lambda w: f"{w.minute:02d}",
+    "m": lambda w: str(w.minute),
+    "ss": lambda w: f"{w.second:02d}",
+    "s": lambda w: str(w.second),
+    "A": lambda w: "AM" if w.hour < 12 else "PM",
+    "a": lambda w: "am" if w.hour < 12 else "pm",
+}
+
+
 def token_text(token: str, when: dt.datetime) -> str:
-    """One dayjs token's text for a date (English names, as Quarto's default locale)."""
-    hour12 = when.hour % 12 or 12
-    table = {
-        "YYYY": f"{when.year:04d}",
-        "YY": f"{when.year % 100:02d}",
-        "MMMM": when.strftime("%B"),
-        "MMM": when.strftime("%b"),
-        "MM": f"{when.month:02d}",
-        "M": str(when.month),
-        "DD": f"{when.day:02d}",
-        "D": str(when.day),
-        "dddd": when.strftime("%A"),
-        "ddd": when.strftime("%a"),
-        "dd": when.strftime("%a")[:2],
-        "d": str(when.isoweekday() % 7),
-        "HH": f"{when.hour:02d}",
-        "H": str(when.hour),
-        "hh": f"{hour12:02d}",
-        "h": str(hour12),
-        "mm": f"{when.minute:02d}",
-        "m": str(when.minute),
-        "ss": f"{when.second:02d}",
-        "s": str(when.second),
-        "A": "AM" if when.hour < 12 else "PM",
-        "a": "am" if when.hour < 12 else "pm",
-    }
-    return table[token]
+    """One dayjs token's text for a date."""
+    return TOKENS[token](when)
 
 
 def format_date(when: dt.datetime, style: str | None = None) -> str:
