@@ -489,3 +489,46 @@ def test_no_driver_outlives_the_interpreter(site):
     pids = json.loads(done.stdout)
     assert pids, done.stderr
     assert not any(alive(pid) for pid in pids)
+
+
+def test_a_warmed_driver_renders_the_lone_post_of_the_next_build(site, monkeypatch):
+    from coursenotes.render import warmup
+
+    server.shutdown()
+    taken: list = []
+    cli = batch.on_cli
+    monkeypatch.setattr(batch, "on_cli", lambda item, root: taken.append(item[1]) or cli(item, root))
+    monkeypatch.setattr(server, "WARM_WAIT", 30.0)  # this machine may be slow: the wait is what is tested
+    thread = warmup.warm(site.root)  # as the CLI does before it imports the pipeline
+    assert thread is not None
+    plan = batch.plan(render.pandoc_args(site.root))
+    assert plan is not None
+    pool = server.pool_for(plan.command)
+    deadline = time.monotonic() + 30
+    while not (pool.warming or pool.idle) and time.monotonic() < deadline:
+        time.sleep(0.001)  # the warm-up has begun (the CLI starts it a third of a second before any post)
+    [fragment] = batch.render_many(POSTS[:1], site.root, 2)  # waits a moment for the warm driver
+    thread.join(30)
+    assert isinstance(fragment, render.Fragment) and "Text 0." in fragment.html and taken == []
+    pids = server.live_pids()
+    assert len(pids) == 1
+    warmup.warm_now(site.root)  # one is idle: no second driver
+    assert server.live_pids() == pids
+    server.shutdown()
+    assert server.live_pids() == [] and not any(alive(pid) for pid in pids)
+
+
+def test_a_failed_warm_up_leaves_the_command_line_to_render(site, monkeypatch):
+    from coursenotes.render import warmup
+
+    server.shutdown()
+    monkeypatch.setattr(
+        server.Driver, "exchange", lambda self, line, deadline: (_ for _ in ()).throw(server.DriverError("x"))
+    )
+    warmup.warm_now(site.root)
+    assert server.live_pids() == []  # the driver that failed is gone
+    taken: list = []
+    cli = batch.on_cli
+    monkeypatch.setattr(batch, "on_cli", lambda item, root: taken.append(item[1]) or cli(item, root))
+    [fragment] = batch.render_many(POSTS[:1], site.root, 2)
+    assert isinstance(fragment, render.Fragment) and len(taken) == 1
