@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from coursenotes import __version__
 from coursenotes.quarto.commands import add_quarto_commands
-from coursenotes.startup import skip_unused_format_checkers, warm_pandoc_aside
+from coursenotes.startup import skip_unused_format_checkers
 
 DESCRIPTION = """\
 Build a static course-notes blog whose posts run their code.
@@ -49,9 +49,7 @@ def add_build(sub) -> None:
     p.add_argument("--drafts", action="store_true", help="include draft posts (published: false / draft: true)")
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site/ beside _quarto.yml)")
     p.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site's folder (default: .)")
-    p.add_argument(
-        "--jobs", type=int, metavar="N", help="posts executed and rendered at once (default: number of cores)"
-    )
+    p.add_argument("--jobs", type=int, metavar="N", help="posts executed and rendered at once (default: cores)")
     p.add_argument(
         "--gateway-url",
         metavar="URL",
@@ -121,7 +119,9 @@ def run_build(args) -> int:
             print(f"note: {note}", file=sys.stderr)
         print(f"built {published.get('posts', 0)} post(s) into {out_folder(args.root, args.out)} (up to date)")
         return 0
-    warm_pandoc_aside(Path(args.root).resolve())  # while the pipeline is imported and the site read
+    from coursenotes.render import warm
+
+    warm(Path(args.root).resolve())  # a pandoc driver warms up while the pipeline is imported and the site read
     from coursenotes.build import BuildOptions, build
 
     options = BuildOptions(**fields)

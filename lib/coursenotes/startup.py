@@ -24,17 +24,3 @@ def skip_unused_format_checkers() -> None:
     """Mark those modules absent (a module some other import already loaded stays): jsonschema skips their formats."""
     for name in UNUSED_FORMAT_CHECKERS:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
-
-
-def warm_pandoc_aside(root) -> None:
-    """Start a pandoc driver for the build's first changed post on another thread (render/warmup.py).
-
-    The thread imports the render stage itself, so the main thread goes straight on to the pipeline."""
-    import threading
-
-    def warm() -> None:
-        from coursenotes.render.warmup import warm_now
-
-        warm_now(root)
-
-    threading.Thread(target=warm, name="pandoc-warmup", daemon=True).start()

@@ -200,7 +200,7 @@ class Previewer:
     def build(self, why: str = "") -> bool:
         """One build; on success the version goes up (open pages reload), on failure the last good site stays."""
         from coursenotes.build import BuildOptions, build
-        from coursenotes.render.warmup import warm
+        from coursenotes.render import warm
 
         warm(self.root)  # a pandoc driver kept ready for the next save's post (none when one is idle)
         start = time.monotonic()
