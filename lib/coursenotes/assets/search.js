@@ -155,7 +155,7 @@
       tagBox.appendChild(o);
     });
     var params = new URLSearchParams(window.location.search);
-    input.value = params.get('q') || '';
+    input.value = input.value || params.get('q') || '';  // what the reader typed while the index loaded stays
     if (params.get('tag') && meta.tags[params.get('tag')]) tagBox.value = params.get('tag');
     var timer;
     input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(function () { search(meta); }, 120); });
