@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import traceback
 from pathlib import Path
@@ -124,8 +125,11 @@ def run_build(args) -> int:
     warm(Path(args.root).resolve())  # a pandoc driver warms up while the pipeline is imported and the site read
     from coursenotes.build import BuildOptions, build
 
-    options = BuildOptions(**fields)
+    # One short process: what is loaded stays; collecting every 700 allocations cost 0.02 s of a prose edit.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
+    options = BuildOptions(**fields)
     result = build(args.root, options, progress)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
