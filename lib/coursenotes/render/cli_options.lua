@@ -6,15 +6,7 @@ writer options (every field but the template, which the driver compiles from the
 FORMAT and the user data directory. The document passes through unchanged.
 ]]
 
---- A value as plain tables and strings (template variables are a Context of Doc values), nil as JSON null.
-local function plain(v)
-  if v == nil then return pandoc.json.null end
-  if pandoc.utils.type(v) == 'Doc' then return tostring(v) end
-  if type(v) ~= 'table' then return v end
-  local out = {}
-  for k, x in pairs(v) do out[k] = plain(x) end
-  return out
-end
+local plain = dofile(pandoc.path.join { pandoc.path.directory(PANDOC_SCRIPT_FILE), 'plain.lua' })
 
 local function fields(options, skip)
   local out = {}

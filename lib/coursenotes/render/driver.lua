@@ -21,6 +21,8 @@ runs in its own environment), the post's folder as working directory, an empty m
 local json = pandoc.json
 local stdin, stdout = io.stdin, io.stdout -- ours: a filter's `io` is a stand-in (see filter_env)
 local real_io, real_os, state = io, os, PANDOC_STATE
+-- Option values as cli_options.lua reports them (the same file, beside this one).
+local plain = dofile(pandoc.path.join { pandoc.path.directory(arg[0]), 'plain.lua' })
 arg = nil -- a filter run by the command line sees no `arg`
 
 local setup -- the first line, decoded
@@ -234,16 +236,6 @@ local function run(job)
   end
   if not ok then return { id = job.id, error = html } end
   return { id = job.id, html = html, stderr = stderr }
-end
-
---- A value as plain tables and strings, as cli_options.lua reports it (Doc values as text, nil as JSON null).
-local function plain(v)
-  if v == nil then return json.null end
-  if pandoc.utils.type(v) == 'Doc' then return tostring(v) end
-  if type(v) ~= 'table' then return v end
-  local out = {}
-  for k, x in pairs(v) do out[k] = plain(x) end
-  return out
 end
 
 --- The options as a table to build from: fields the command line left unset (null) stay at their defaults.
