@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Collection
 from pathlib import Path
 
 
@@ -25,17 +24,13 @@ def intact(out: Path, rel: str, recorded) -> bool:
     return [st.st_size, st.st_mtime_ns] == list(recorded[1:3])
 
 
-def reusable(
-    files: dict[str, bytes | Path], keys: dict[str, str], out: Path, entry: dict, checked: Collection[str] = ()
-) -> set[str]:
-    """The files whose content is what `out` already holds: hard-linked into the new tree, not written.
-
-    `checked`: files found intact a moment ago (pages kept as they are), not stat'ed again."""
+def reusable(files: dict[str, bytes | Path], keys: dict[str, str], out: Path, entry: dict) -> set[str]:
+    """The files whose content is what `out` already holds: hard-linked into the new tree, not written."""
     recorded = entry.get("files", {})
     return {
         rel
         for rel, key in keys.items()
-        if rel in recorded and recorded[rel][0] == key and (rel in checked or intact(out, rel, recorded[rel]))
+        if rel in recorded and recorded[rel][0] == key and intact(out, rel, recorded[rel])
     }
 
 

@@ -131,15 +131,12 @@ class Session:
 
     def reuse(self, files: dict[str, bytes | Path]) -> set[str]:
         """The files to hard-link from (or leave in) the published site: their content is unchanged."""
-        self.keys = {rel: self.known_key(rel, data) for rel, data in files.items()}
-        checked = {rel for rel, (data, _) in self.as_published.items() if files.get(rel) is data}
-        self.kept = reusable(files, self.keys, self.out, self.entry, checked)
+        # Pages kept as they are: found intact a moment ago, with the content key recorded for them.
+        as_is = {rel: key for rel, (data, key) in self.as_published.items() if files.get(rel) is data}
+        self.keys = {rel: as_is.get(rel) or content_key(data) for rel, data in files.items()}
+        others = {rel: key for rel, key in self.keys.items() if rel not in as_is}
+        self.kept = set(as_is) | reusable(files, others, self.out, self.entry)
         return self.kept
-
-    def known_key(self, rel: str, data: bytes | Path) -> str:
-        """The content key of a file: as recorded when it is a published page kept as it is, else hashed."""
-        kept = self.as_published.get(rel)
-        return kept[1] if kept is not None and kept[0] is data else content_key(data)
 
     def in_place(self, files: dict, unchanged: set[str]) -> bool:
         """True when the published site can be updated file by file (see update.py)."""

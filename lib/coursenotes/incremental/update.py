@@ -64,8 +64,6 @@ class Transaction:
     def write(self, rel: str, content: bytes | Path) -> None:
         """Replace one file."""
         dest = self.out / rel
-        if isinstance(content, Path) and content == dest:
-            return  # a published page kept as it is (incremental/session.py): it already holds itself
         self.aside(dest)
         write_file(dest, content)
 
