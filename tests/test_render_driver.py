@@ -200,13 +200,19 @@ def corpus(tmp_path_factory) -> tuple[Path, list[tuple]]:
 
 
 @pytest.fixture
-def driver_only(monkeypatch) -> list:
-    """Drivers start for any batch; the posts that took the command line instead are listed."""
-    monkeypatch.setattr(batch, "COLD_START", 1)
+def on_command_line(monkeypatch) -> list:
+    """The posts that took the command line (one `pandoc` run each), listed as they go."""
     taken: list = []
     cli = batch.on_cli
     monkeypatch.setattr(batch, "on_cli", lambda item, root: taken.append(item[1]) or cli(item, root))
     return taken
+
+
+@pytest.fixture
+def driver_only(monkeypatch, on_command_line) -> list:
+    """Drivers start for any batch; the posts that took the command line instead are listed."""
+    monkeypatch.setattr(batch, "COLD_START", 1)
+    return on_command_line
 
 
 def cli_run(item: tuple, root: Path) -> tuple[str, str]:
@@ -421,11 +427,9 @@ def test_drivers_are_reused_and_none_outlives_shutdown(corpus, driver_only):
     assert server.live_pids() == [] and not any(alive(pid) for pid in pids)
 
 
-def test_a_lone_post_starts_no_driver_but_takes_a_warm_one(site, monkeypatch):
+def test_a_lone_post_starts_no_driver_but_takes_a_warm_one(site, on_command_line):
     server.shutdown()
-    taken: list = []
-    cli = batch.on_cli
-    monkeypatch.setattr(batch, "on_cli", lambda item, root: taken.append(item[1]) or cli(item, root))
+    taken = on_command_line
     batch.render_many(POSTS[:1], site.root, 2)
     assert server.live_pids() == [] and len(taken) == 1  # a run is cheaper than starting a driver
     batch.render_many(POSTS + POSTS, site.root, 2)  # six posts a worker: worth starting drivers
@@ -491,13 +495,11 @@ def test_no_driver_outlives_the_interpreter(site):
     assert not any(alive(pid) for pid in pids)
 
 
-def test_a_warmed_driver_renders_the_lone_post_of_the_next_build(site, monkeypatch):
+def test_a_warmed_driver_renders_the_lone_post_of_the_next_build(site, monkeypatch, on_command_line):
     from coursenotes.render import warmup
 
     server.shutdown()
-    taken: list = []
-    cli = batch.on_cli
-    monkeypatch.setattr(batch, "on_cli", lambda item, root: taken.append(item[1]) or cli(item, root))
+    taken = on_command_line
     monkeypatch.setattr(server, "WARM_WAIT", 30.0)  # this machine may be slow: the wait is what is tested
     thread = warmup.warm(site.root)  # as the CLI does before it imports the pipeline
     assert thread is not None
@@ -518,7 +520,7 @@ def test_a_warmed_driver_renders_the_lone_post_of_the_next_build(site, monkeypat
     assert server.live_pids() == [] and not any(alive(pid) for pid in pids)
 
 
-def test_a_failed_warm_up_leaves_the_command_line_to_render(site, monkeypatch):
+def test_a_failed_warm_up_leaves_the_command_line_to_render(site, monkeypatch, on_command_line):
     from coursenotes.render import warmup
 
     server.shutdown()
@@ -527,8 +529,5 @@ def test_a_failed_warm_up_leaves_the_command_line_to_render(site, monkeypatch):
     )
     warmup.warm_now(site.root)
     assert server.live_pids() == []  # the driver that failed is gone
-    taken: list = []
-    cli = batch.on_cli
-    monkeypatch.setattr(batch, "on_cli", lambda item, root: taken.append(item[1]) or cli(item, root))
     [fragment] = batch.render_many(POSTS[:1], site.root, 2)
-    assert isinstance(fragment, render.Fragment) and len(taken) == 1
+    assert isinstance(fragment, render.Fragment) and len(on_command_line) == 1
